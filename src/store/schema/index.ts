@@ -1,0 +1,2 @@
+// All tables. Each concern keeps its tables in its own file.
+export * from './messages.js';
