@@ -185,11 +185,12 @@ export function* readMbox(file: string, onProblem: (p: SourceProblem) => void = 
 }
 
 function trimSeparatorNewline(raw: Buffer): Buffer {
-  // The blank line before the next "From " belongs to the mbox format, not the mail.
-  let end = raw.length;
-  if (end > 0 && raw[end - 1] === 10) end--;
-  if (end > 0 && raw[end - 1] === 13) end--;
-  return raw.subarray(0, end);
+  // The blank line before the next "From " belongs to the mbox format, not the mail;
+  // a mail not followed by one (a truncated last mail) keeps its last line break.
+  const crlf = raw.length >= 4 && raw.subarray(raw.length - 4).toString('latin1') === '\r\n\r\n';
+  if (crlf) return raw.subarray(0, raw.length - 2);
+  const lflf = raw.length >= 2 && raw[raw.length - 1] === 10 && raw[raw.length - 2] === 10;
+  return lflf ? raw.subarray(0, raw.length - 1) : raw;
 }
 
 function unescapeMboxrd(raw: Buffer): Buffer {
