@@ -40,6 +40,8 @@ export interface ParsedReport {
   logLines: string[];
   /** Distinct log file paths seen as prefixes, in order of first appearance. */
   logPaths: string[];
+  /** How many log lines the mail held for this IP when more than logLines keeps (the newest are kept). */
+  logLinesTotal?: number;
 }
 
 export interface ParsedMail {
