@@ -124,6 +124,9 @@ export const lookupSchema = z
     timeoutMs: z.number().int().min(100).default(10_000),
     /** Minimum gap between two requests to one registry server. */
     minGapMs: z.number().int().min(0).default(1_000),
+    /** First pause after an error or rate-limit answer from a server; doubles per further error. */
+    backoffMs: z.number().int().min(0).default(60_000),
+    maxBackoffMs: z.number().int().min(0).default(3_600_000),
     cacheDays: z.number().min(0).default(7),
     negativeCacheMinutes: z.number().min(0).default(60),
     maxAnswerBytes: z.number().int().min(1024).default(1_048_576),
@@ -135,6 +138,8 @@ export const lookupSchema = z
     whois: { enabled: true, server: 'whois.iana.org', serverMap: {}, maxReferrals: 3 },
     timeoutMs: 10_000,
     minGapMs: 1_000,
+    backoffMs: 60_000,
+    maxBackoffMs: 3_600_000,
     cacheDays: 7,
     negativeCacheMinutes: 60,
     maxAnswerBytes: 1_048_576,

@@ -59,6 +59,8 @@ lookup:
     maxReferrals: 3
   timeoutMs: 10000
   minGapMs: 1000                 # at least this long between two requests to one registry
+  backoffMs: 60000              # pause after an error or rate limit; doubles per further error
+  maxBackoffMs: 3600000
   cacheDays: 7
   negativeCacheMinutes: 60
   maxAnswerBytes: 1048576

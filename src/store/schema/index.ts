@@ -1,2 +1,3 @@
 // All tables. Each concern keeps its tables in its own file.
 export * from './messages.js';
+export * from './contacts.js';
