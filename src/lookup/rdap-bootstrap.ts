@@ -68,6 +68,11 @@ export class RdapBootstrap {
     return RdapBootstrap.fromJson(texts);
   }
 
+  /** Every base URL the data names (to recognise redirects between registries). */
+  baseUrls(): string[] {
+    return [...new Set(this.services.flatMap((s) => s.urls))];
+  }
+
   /** The base URL of the most specific block holding the address, or null. */
   baseUrlFor(ip: ParsedIp): string | null {
     let best: BootstrapService | null = null;
@@ -90,11 +95,16 @@ export function shippedBootstrapDir(): string {
   throw new BootstrapError('cannot find the shipped data/rdap-bootstrap folder next to the program');
 }
 
-/** Applies lookup.rdap.baseUrl / baseUrlMap to a URL from the bootstrap data or a redirect. */
-export function mapRdapUrl(url: string, config: { baseUrl?: string; baseUrlMap: Record<string, string> }, original?: string): string {
+/**
+ * Applies lookup.rdap.baseUrlMap (prefix replacement) and lookup.rdap.baseUrl (one
+ * server instead of every registry's base URL) to a bootstrap URL or a redirect target.
+ */
+export function mapRdapUrl(url: string, config: { baseUrl?: string; baseUrlMap: Record<string, string> }, knownBases: Iterable<string>): string {
   for (const [from, to] of Object.entries(config.baseUrlMap)) {
     if (url.startsWith(from)) return to + url.slice(from.length);
   }
-  if (config.baseUrl && original && url.startsWith(original)) return config.baseUrl + url.slice(original.length);
+  if (config.baseUrl) {
+    for (const base of knownBases) if (url.startsWith(base)) return config.baseUrl + url.slice(base.length);
+  }
   return url;
 }
