@@ -9,6 +9,7 @@ export interface CommandEntry {
 }
 
 export const commands: Record<string, CommandEntry> = {
+  fetch: { summary: 'fetch new mail from the configured IMAP mailbox', usage: 'abusedesk fetch', load: () => import('./fetch.js') },
   import: {
     summary: 'ingest .eml files, directories, Maildir folders, mbox files, or one mail on stdin (-)',
     usage: 'abusedesk import <path...|->',

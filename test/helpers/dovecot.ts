@@ -7,7 +7,7 @@
 //   dovecot.seedMaildir(raws);                  // fast: files written straight into the Maildir
 //   process.env.ABUSEDESK_IMAP_URL = dovecot.imapUrl();
 //   await dovecot.stop();                       // in afterAll
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -50,6 +50,11 @@ export interface Dovecot {
   count(mailbox?: string): Promise<number>;
   /** Runs doveadm with this instance's config. */
   doveadm(args: string[], stdin?: Buffer): Promise<string>;
+  /**
+   * Kills this server's IMAP session processes at once (synchronously), so every open
+   * connection breaks mid-command while the server keeps accepting new ones. Returns how many.
+   */
+  dropConnections(): number;
   /** Stops and starts the server again on the same port (connections are dropped). */
   restart(): Promise<void>;
   /** Stops the server only (start() brings it back); for "server gone" tests. */
@@ -103,6 +108,8 @@ auth_mechanisms = plain login
 mail_location = maildir:~/Maildir
 first_valid_uid = ${Math.min(mailUid, 500)}
 mail_fsync = never
+# Failed logins answer at once (the default waits 2 s): tests check bad passwords.
+auth_failure_delay = 0
 ${isRoot ? '' : `default_internal_user = ${me}\ndefault_login_user = ${me}\n`}
 passdb {
   driver = passwd-file
@@ -121,7 +128,12 @@ service imap-login {
     port = 0
   }
 ${isRoot ? '' : '  chroot =\n'}}
-${isRoot ? '' : 'service anvil {\n  chroot =\n}\n'}
+# No growing delay for an IP after failed logins (the tests try wrong passwords on purpose).
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+${isRoot ? '' : '  chroot =\n'}}
 protocol imap {
   mail_max_userip_connections = 500
 }
@@ -282,6 +294,22 @@ ${
     status,
     count: async (mailbox = 'INBOX') => (await status(mailbox)).messages,
     doveadm,
+    dropConnections() {
+      if (!child?.pid) return 0;
+      const listing = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(child.pid)], { encoding: 'utf8' });
+      let killed = 0;
+      for (const line of listing.split('\n')) {
+        const [pid, comm] = line.trim().split(/\s+/);
+        if (comm !== 'imap' || !pid) continue;
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+          killed++;
+        } catch {
+          // already gone
+        }
+      }
+      return killed;
+    },
     async restart() {
       await kill();
       await start();
