@@ -6,8 +6,8 @@ import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
-import { ImapError } from '../src/mail/imap-connection.js';
-import { compactUidSet, planBatches } from '../src/mail/imap-source.js';
+import { imapAccount, ImapError } from '../src/mail/imap-connection.js';
+import { compactUidSet, fetchFromImap, planBatches } from '../src/mail/imap-source.js';
 import { fetchMail } from '../src/services/fetch.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { startDovecot, type Dovecot } from './helpers/dovecot.js';
@@ -217,6 +217,42 @@ describe('fetch from IMAP (real Dovecot)', () => {
     expect(stored.map((r) => r.uid)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     expect(stored.every((row, i) => row.raw.equals(all[i]!))).toBe(true);
     store.close();
+  });
+
+  it('stops after the batch in hand when aborted, and the next fetch picks up the rest', async () => {
+    const store = freshStore();
+    dovecot.seedMaildir(mails(12, 0, 'abort'), 'Aborted');
+    const cfg = config('Aborted', { batchSize: 5 });
+    const controller = new AbortController();
+    const r1 = await fetchMail(store, cfg, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.fetched >= 5) controller.abort();
+      },
+    });
+    expect(r1).toMatchObject({ aborted: true, fetched: 5, stored: 5, lastUid: 5 });
+    expect(sync(store)[0]).toMatchObject({ last_uid: 5 });
+    const r2 = await fetchMail(store, cfg);
+    expect(r2).toMatchObject({ aborted: false, fetched: 7, stored: 7, duplicates: 0, lastUid: 12 });
+    store.close();
+  });
+
+  it("passes the store's own failure through unchanged, with earlier batches kept", async () => {
+    dovecot.seedMaildir(mails(6, 0, 'fail'), 'StoreFails');
+    const cfg = config('StoreFails', { batchSize: 3 });
+    const batches: number[] = [];
+    const diskFull = new Error('database or disk is full');
+    const err = await fetchFromImap({
+      account: imapAccount(cfg.imap.url!),
+      imap: cfg.imap,
+      position: null,
+      onBatch: (batch) => {
+        if (batches.length === 1) throw diskFull;
+        batches.push(batch.sync.lastUid);
+      },
+    }).catch((e: unknown) => e);
+    expect(err).toBe(diskFull);
+    expect(batches).toEqual([3]);
   });
 
   it('says clearly when the login is refused or the server cannot be reached', async () => {

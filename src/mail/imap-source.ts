@@ -33,6 +33,8 @@ export interface ImapFetchOptions {
   /** Store the batch and its position; must finish before the next batch is requested. */
   onBatch(batch: ImapBatch): void | Promise<void>;
   onProgress?(progress: ImapFetchProgress): void;
+  /** Called after each successful login (status lines, timing). */
+  onConnected?(): void;
   /** Checked between batches: an aborted fetch stops after the batch in hand is stored. */
   signal?: AbortSignal;
   /** Reconnects after a lost connection before giving up (consecutive, default 3). */
@@ -83,11 +85,16 @@ export async function fetchFromImap(options: ImapFetchOptions): Promise<ImapFetc
     try {
       client = await connectImap(account, options.imap);
       everConnected = true;
+      options.onConnected?.();
       await fetchSession(client, {
         ...options,
         position,
         onBatch: async (batch) => {
-          await options.onBatch(batch);
+          try {
+            await options.onBatch(batch);
+          } catch (err) {
+            throw new BatchFailure(err);
+          }
           // Only a stored batch moves the position: a reconnect resumes after it.
           position = { uidValidity: batch.sync.uidValidity, lastUid: batch.sync.lastUid };
           summary.uidValidity = batch.sync.uidValidity;
@@ -99,6 +106,8 @@ export async function fetchFromImap(options: ImapFetchOptions): Promise<ImapFetc
       });
       return summary;
     } catch (err) {
+      // The caller's own failure (the store) is theirs to report, not an IMAP problem.
+      if (err instanceof BatchFailure) throw err.cause;
       const error = describeImapError(err, account, `fetching ${mailbox}`);
       if (progressed) failures = 0;
       // Only a connection that worked and was lost is retried: a wrong password or an
@@ -112,6 +121,12 @@ export async function fetchFromImap(options: ImapFetchOptions): Promise<ImapFetc
     } finally {
       if (client) await disconnectImap(client);
     }
+  }
+}
+
+class BatchFailure extends Error {
+  constructor(readonly cause: unknown) {
+    super('batch handler failed');
   }
 }
 

@@ -40,6 +40,8 @@ export interface FetchResult extends IngestResult {
 export interface FetchOptions {
   onProgress?: (progress: FetchProgress) => void;
   signal?: AbortSignal;
+  /** Called after each successful login. */
+  onConnected?: () => void;
   /** Reconnect attempts after a lost connection (default 3), and the first delay (default 500 ms). */
   maxReconnects?: number;
   reconnectDelayMs?: number;
@@ -64,6 +66,7 @@ export async function fetchMail(store: Store, config: Config, options: FetchOpti
     imap: config.imap,
     position,
     signal: options.signal,
+    onConnected: options.onConnected,
     maxReconnects: options.maxReconnects,
     reconnectDelayMs: options.reconnectDelayMs,
     onBatch: (batch) => {
