@@ -15,7 +15,7 @@ export type RpslRegistry = 'ripe' | 'apnic' | 'afrinic' | 'lacnic';
 const RATE_LIMIT = /%\s*ERROR:\s*20[1-9]\b|access denied|query (?:rate )?limit (?:exceeded|reached)|too many (?:queries|requests)|exceeded the maximum/i;
 const NOT_FOUND = /%\s*ERROR:\s*101\b|no entries found|no match(?:es)? found/i;
 // Objects that stand for "the whole space" or "not ours": never a holder's network.
-const PLACEHOLDER_NETNAME = /^(?:IANA-BLK|IANA-NETBLOCK|NON-RIPE-NCC-MANAGED-ADDRESS-BLOCK|ERX-NETBLOCK|IANA-ERX|AFRINIC-NET-TRANSFERRED|RIPE-CIDR-BLOCK|IANA-V4|IANA-V6|ROOT)/i;
+const PLACEHOLDER_NETNAME = /^(?:IANA-BLK|IANA-BLOCK|IANA-NETBLOCK|NON-RIPE-NCC-MANAGED-ADDRESS-BLOCK|ERX-NETBLOCK|IANA-ERX|AFRINIC-NET-TRANSFERRED|RIPE-CIDR-BLOCK|IANA-V4|IANA-V6|ROOT)/i;
 const NOT_OURS = /not (?:allocated|managed|administered) (?:to|by) (?:APNIC|RIPE|AFRINIC)|transferred to (?:another|the) (?:RIR|registry)|maintained by (?:ARIN|LACNIC|RIPE|APNIC|AFRINIC)/i;
 
 export function throwIfRefused(text: string): void {
@@ -71,7 +71,12 @@ export function parseRipeStyleAnswer(text: string): RegistryAnswer {
       if (k === 'abuse-mailbox') {
         found.push({ address: value, field: isIrt ? 'irt' : 'abuse-mailbox', evidence: `${o.type} ${attr(o, o.type) ?? ''}: ${attrLine(k, value)}` });
       } else if (k === 'e-mail') {
-        const field = isIrt && (irtNames.has((attr(o, 'irt') ?? '').toUpperCase()) || !irtNames.size) ? 'irt-email' : isAbuseC ? 'abuse-c-email' : 'contact-email';
+        // The abuse-c role's plain e-mail counts only where it has no abuse-mailbox (LACNIC persons).
+        const field = isIrt && (irtNames.has((attr(o, 'irt') ?? '').toUpperCase()) || !irtNames.size)
+          ? 'irt-email'
+          : isAbuseC && !attr(o, 'abuse-mailbox')
+            ? 'abuse-c-email'
+            : 'contact-email';
         found.push({ address: value, field, evidence: `${o.type} ${attr(o, o.type) ?? ''}: ${attrLine(k, value)}` });
       } else if (k === 'origin' && (o.type === 'route' || o.type === 'route6')) {
         const asn = /^AS(\d{1,10})$/i.exec(value);

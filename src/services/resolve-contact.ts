@@ -469,11 +469,13 @@ export class ContactResolver {
       let answer: RegistryAnswer;
       let raw: string;
       try {
-        const res = await this.gate.run(`${endpoint.host}:${endpoint.port}`, () =>
-          whoisQuery(endpoint, query, { timeoutMs: this.config.timeoutMs, maxBytes: this.config.maxAnswerBytes }),
-        );
+        // Parsed inside the gate: a refusal in the text ("%ERROR:201") counts as an error for the backoff.
+        const res = await this.gate.run(`${endpoint.host}:${endpoint.port}`, async () => {
+          const got = await whoisQuery(endpoint, query, { timeoutMs: this.config.timeoutMs, maxBytes: this.config.maxAnswerBytes });
+          return { ...got, answer: parseWhois(name, got.text) };
+        });
         raw = res.text;
-        answer = parseWhois(name, res.text);
+        answer = res.answer;
         if (res.truncated) answer.evidence.push(`(answer cut at ${this.config.maxAnswerBytes} bytes)`);
       } catch (err) {
         // A failed referral target: the referring answer is no better (it points elsewhere).
