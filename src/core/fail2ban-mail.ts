@@ -274,7 +274,7 @@ function footerStart(lines: string[]): number {
 
 const WHOIS_HEAD = /^Here (?:is|are) more information about (\S+?)\s*:\s*$/;
 const LINES_HEAD = /^Lines containing (?:failures of (\S+)(?: \(max \d+\))?|IP:(\S+) in (.+?))\s*$/;
-const MATCHES_HEAD = /^Matches(?: for .+?)?(?: with \d+ failures IP:\S+)?:?\s*$/;
+const MATCHES_HEAD = /^Matches(?: for .+?)?(?: with \d+ failures IP:(\S+))?:?\s*$/;
 
 function readBan(mail: ParsedMail, lines: string[], end: number, sentence: BanSentence, subject: Fail2BanSubject | null): void {
   mail.kind = 'ban';
@@ -302,7 +302,11 @@ function readBan(mail: ParsedMail, lines: string[], end: number, sentence: BanSe
       continue;
     }
     const head = LINES_HEAD.exec(line);
-    if (head || MATCHES_HEAD.test(line)) {
+    const matches = head ? null : MATCHES_HEAD.exec(line);
+    if (head || matches) {
+      // A header naming another IP is registry or attacker text, not Fail2Ban's.
+      const named = head ? (head[1] ?? head[2]) : matches?.[1];
+      if (named !== undefined && named !== sentence.ip && parseIp(named)?.ip !== ip.ip) continue;
       if (whoisStart >= 0) whoisEnd = i;
       if (head?.[3]) logPaths.push(head[3]);
       linesStart = i + 1;
