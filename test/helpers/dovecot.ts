@@ -110,7 +110,7 @@ first_valid_uid = ${Math.min(mailUid, 500)}
 mail_fsync = never
 # Failed logins answer at once (the default waits 2 s): tests check bad passwords.
 auth_failure_delay = 0
-${isRoot ? '' : `default_internal_user = ${me}\ndefault_login_user = ${me}\n`}
+${isRoot ? '' : `default_internal_user = ${me}\ndefault_login_user = ${me}\ndefault_internal_group = ${myGroup()}\n`}
 passdb {
   driver = passwd-file
   args = scheme=PLAIN ${usersFile}
@@ -151,6 +151,12 @@ ${
 `,
     );
   };
+
+  // If the test process dies without stop(), its Dovecot must not outlive it.
+  const onExit = () => {
+    if (child && child.exitCode === null) child.kill('SIGTERM');
+  };
+  process.on('exit', onExit);
 
   const launch = async (): Promise<void> => {
     const proc = spawn(DOVECOT, ['-F', '-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -235,7 +241,13 @@ ${
 
   let seedCounter = 0;
 
-  await start();
+  try {
+    await start();
+  } catch (err) {
+    process.off('exit', onExit);
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 
   return {
     host,
@@ -318,9 +330,15 @@ ${
     start,
     async stop() {
       await kill();
+      process.off('exit', onExit);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The primary group's name (Dovecot wants names, not numbers, for its internal group). */
+function myGroup(): string {
+  return execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim();
 }
 
 function readTail(file: string): string {
