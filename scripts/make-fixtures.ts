@@ -263,7 +263,7 @@ function demoHosts(): DemoHost[] {
       keepNotices: true,
       jails: [
         { name: 'sshd', actions: ['sendmail-whois-lines'] },
-        { name: 'nginx-http-auth', actions: ['sendmail-whois-lines'] },
+        { name: 'nginx-http-auth', actions: ['sendmail-whois-lines'], maxretry: 4 },
       ],
       bans: [
         { hoursAgo: 140, jail: 'sshd', ip: '198.51.100.23' },
@@ -281,8 +281,8 @@ function demoHosts(): DemoHost[] {
     {
       host: 'mail1.example.net',
       jails: [
-        { name: 'postfix-sasl', filter: 'abusedesk-postfix', actions: ['sendmail-whois'] },
-        { name: 'dovecot', filter: 'abusedesk-dovecot', actions: ['sendmail-whois-lines'] },
+        { name: 'postfix-sasl', filter: 'abusedesk-postfix', actions: ['sendmail-whois'], maxretry: 5 },
+        { name: 'dovecot', filter: 'abusedesk-dovecot', actions: ['sendmail-whois-lines'], maxretry: 4 },
         { name: 'sshd', actions: ['sendmail-whois-matches'] },
       ],
       bans: [
@@ -328,7 +328,8 @@ function demoHosts(): DemoHost[] {
 
 function demoLines(host: string, jail: JailSpec, ban: DemoBan, at: Date): string[] {
   const short = host.split('.')[0];
-  const n = ban.failures ?? 3;
+  // Fail2Ban bans at maxretry; lines beyond that still show up in the grep of later reports.
+  const n = Math.max(ban.failures ?? 3, jail.maxretry ?? 3);
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
     const t = new Date(at.getTime() - (n - i) * 7_000);
@@ -369,7 +370,7 @@ async function makeDemoHost(work: string, demo: DemoHost, seqBase: number): Prom
   const spool = path.join(work, `spool-${demo.host}`);
   const start = new Date(DEMO_DATE.getTime() - 144 * 3600_000);
   const f2b = await startWithDate(
-    { deliver: spoolDeliver(spool), hostname: demo.host, jails: demo.jails.map((j) => ({ ...j, maxretry: 3 })) },
+    { deliver: spoolDeliver(spool), hostname: demo.host, jails: demo.jails },
     start,
   );
   const out: Array<{ at: Date; raw: Buffer }> = [];
