@@ -1,0 +1,273 @@
+// What the desk reads: the lists it pages through in both directions by key (the
+// repositories page newest-first only; a windowed list also needs the rows above its
+// first one and the tail of the list for G), the detail of one mail, search, and the
+// figures of the Stats screen. Everything here is synchronous better-sqlite3 work
+// bounded by a LIMIT, so a key press never waits for more than one page.
+import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Store } from '../store/db.js';
+import { messages, reports, type ReportRow } from '../store/schema/messages.js';
+import {
+  countMessages,
+  getMessage,
+  getRawMessage,
+  findMessagesByMessageId,
+  type MessageSummary,
+} from '../store/repos/messages.js';
+import { countReports, parseReportQuery, reportsOfMessage, type ReportQuery } from '../store/repos/reports.js';
+
+/**
+ * A list the desk can window: rows in list order (newest first), fetched relative
+ * to a row already shown. `after` = the rows below `row`, `before` = the rows above
+ * it (returned in list order), `last` = the bottom of the list.
+ */
+export interface PageSource<Row> {
+  key(row: Row): string;
+  count(): number;
+  first(limit: number): Row[];
+  last(limit: number): Row[];
+  after(row: Row, limit: number): Row[];
+  before(row: Row, limit: number): Row[];
+}
+
+export type IncomingFilter = 'all' | 'bans' | 'notices' | 'unrecognised' | 'errors' | 'untrusted';
+export const INCOMING_FILTERS: readonly IncomingFilter[] = ['all', 'bans', 'notices', 'unrecognised', 'errors', 'untrusted'];
+
+const BAN_KINDS = ['ban', 'summary'];
+const NOTICE_KINDS = ['notice'];
+const UNRECOGNISED_KINDS = ['other', 'malformed'];
+
+function incomingWhere(filter: IncomingFilter): SQL | undefined {
+  switch (filter) {
+    case 'all':
+      return undefined;
+    case 'bans':
+      return inArray(messages.kind, BAN_KINDS);
+    case 'notices':
+      return inArray(messages.kind, NOTICE_KINDS);
+    case 'unrecognised':
+      return inArray(messages.kind, UNRECOGNISED_KINDS);
+    case 'errors':
+      return sql`${messages.error} IS NOT NULL`;
+    case 'untrusted':
+      return eq(messages.trusted, false);
+  }
+}
+
+const summaryColumns = {
+  id: messages.id,
+  messageId: messages.messageId,
+  sha256: messages.sha256,
+  size: messages.size,
+  source: messages.source,
+  sourceRef: messages.sourceRef,
+  mailbox: messages.mailbox,
+  uidValidity: messages.uidValidity,
+  uid: messages.uid,
+  storedAt: messages.storedAt,
+  date: messages.date,
+  fromAddress: messages.fromAddress,
+  subject: messages.subject,
+  kind: messages.kind,
+  trusted: messages.trusted,
+  error: messages.error,
+  reportCount: messages.reportCount,
+  archivedAt: messages.archivedAt,
+};
+
+/** Stored mails, newest first (by row id: the order they arrived in). */
+export function incomingSource(store: Store, filter: IncomingFilter): PageSource<MessageSummary> {
+  const base = incomingWhere(filter);
+  const page = (extra: SQL | undefined, ascending: boolean, limit: number) => {
+    const where = [base, extra].filter((w): w is SQL => w !== undefined);
+    const rows = store.db
+      .select(summaryColumns)
+      .from(messages)
+      .where(where.length ? and(...where) : undefined)
+      .orderBy(ascending ? asc(messages.id) : desc(messages.id))
+      .limit(limit)
+      .all();
+    return ascending ? rows.reverse() : rows;
+  };
+  return {
+    key: (row) => String(row.id),
+    count: () => {
+      const row = store.db.select({ n: sql<number>`count(*)` }).from(messages).where(base).get();
+      return row?.n ?? 0;
+    },
+    first: (limit) => page(undefined, false, limit),
+    last: (limit) => page(undefined, true, limit),
+    after: (row, limit) => page(lt(messages.id, row.id), false, limit),
+    before: (row, limit) => page(gt(messages.id, row.id), true, limit),
+  };
+}
+
+function reportQueryWhere(query: ReportQuery): SQL | undefined {
+  switch (query.type) {
+    case 'all':
+      return undefined;
+    case 'ip':
+      return eq(reports.ipKey, query.key);
+    case 'range':
+      return sql`${reports.ipKey} BETWEEN ${query.firstKey} AND ${query.lastKey}`;
+    case 'message':
+      return eq(reports.messageId, query.messageId);
+  }
+}
+
+/** Reports matching a query, newest ban first, keyset-paged on (bannedAt, id). */
+export function reportSource(store: Store, query: ReportQuery): PageSource<ReportRow> {
+  const base = reportQueryWhere(query);
+  const page = (extra: SQL | undefined, ascending: boolean, limit: number) => {
+    const where = [base, extra].filter((w): w is SQL => w !== undefined);
+    const rows = store.db
+      .select()
+      .from(reports)
+      .where(where.length ? and(...where) : undefined)
+      .orderBy(...(ascending ? [asc(reports.bannedAt), asc(reports.id)] : [desc(reports.bannedAt), desc(reports.id)]))
+      .limit(limit)
+      .all();
+    return ascending ? rows.reverse() : rows;
+  };
+  const older = (row: ReportRow) =>
+    or(lt(reports.bannedAt, row.bannedAt), and(eq(reports.bannedAt, row.bannedAt), lt(reports.id, row.id)));
+  const newer = (row: ReportRow) =>
+    or(gt(reports.bannedAt, row.bannedAt), and(eq(reports.bannedAt, row.bannedAt), gt(reports.id, row.id)));
+  return {
+    key: (row) => String(row.id),
+    count: () => countReports(store, query),
+    first: (limit) => page(undefined, false, limit),
+    last: (limit) => page(undefined, true, limit),
+    after: (row, limit) => page(older(row), false, limit),
+    before: (row, limit) => page(newer(row), true, limit),
+  };
+}
+
+export interface MessageDetail {
+  message: MessageSummary;
+  reports: ReportRow[];
+  /** The verbatim mail decoded as UTF-8 (unsanitised: the UI sanitises). */
+  raw: string;
+}
+
+export function messageDetail(store: Store, id: number): MessageDetail | null {
+  const message = getMessage(store, id);
+  if (!message) return null;
+  const raw = getRawMessage(store, id);
+  return { message, reports: reportsOfMessage(store, id), raw: raw ? raw.toString('utf8') : '' };
+}
+
+export interface SearchResult {
+  query: ReportQuery;
+  /** A readable form of what was searched for. */
+  label: string;
+  reports: PageSource<ReportRow>;
+  /** Mails with that Message-ID (only for a Message-ID search: a mail may hold no report). */
+  messages: MessageSummary[];
+}
+
+export function search(store: Store, text: string): SearchResult {
+  const query = parseReportQuery(text);
+  const label =
+    query.type === 'ip' ? `IP ${query.ip}` : query.type === 'range' ? `range ${query.cidr}` : query.type === 'message' ? `Message-ID <${query.messageId}>` : 'all reports';
+  return {
+    query,
+    label,
+    reports: reportSource(store, query),
+    messages: query.type === 'message' ? findMessagesByMessageId(store, query.messageId) : [],
+  };
+}
+
+export interface Counted {
+  name: string;
+  count: number;
+}
+
+export interface DeskStats {
+  /** Reports per UTC day, oldest first, for the last `days` days (days without reports included). */
+  perDay: { day: string; count: number }[];
+  topServices: Counted[];
+  topReporters: Counted[];
+  topCountries: Counted[];
+  /** Attacking networks: /24 for IPv4, /48 for IPv6. */
+  topNetworks: Counted[];
+  totals: { messages: number; reports: number; privateReports: number; untrustedMessages: number; errors: number };
+  /** Complaints by state, when the complaints table exists. */
+  complaints: Counted[];
+}
+
+function tableExists(store: Store, name: string): boolean {
+  return !!store.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+}
+
+function networkOfKey(key: string): string {
+  // Keys are "4:" + 8 hex digits or "6:" + 32 hex digits (core/ip-ranges).
+  if (key.startsWith('4:')) {
+    const hex = key.slice(2, 8);
+    const bytes = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    return `${bytes.join('.')}.0/24`;
+  }
+  const hex = key.slice(2, 14);
+  const groups = [0, 4, 8].map((i) => parseInt(hex.slice(i, i + 4), 16).toString(16));
+  return `${groups.join(':')}::/48`;
+}
+
+export function deskStats(store: Store, now: Date = new Date(), days = 14): DeskStats {
+  const { sqlite } = store;
+  const dayMs = 86_400_000;
+  const today = Math.floor(now.getTime() / dayMs);
+  const since = (today - days + 1) * dayMs;
+  const perDayRows = sqlite
+    .prepare<[number], { d: number; n: number }>(
+      'SELECT banned_at / 86400000 AS d, count(*) AS n FROM reports WHERE banned_at >= ? GROUP BY d',
+    )
+    .all(since);
+  const byDay = new Map(perDayRows.map((r) => [r.d, r.n]));
+  const perDay = [];
+  for (let d = today - days + 1; d <= today; d++) {
+    perDay.push({ day: new Date(d * dayMs).toISOString().slice(0, 10), count: byDay.get(d) ?? 0 });
+  }
+  const top = (column: string): Counted[] =>
+    sqlite
+      .prepare<[], Counted>(
+        `SELECT coalesce(${column}, '(unknown)') AS name, count(*) AS count FROM reports GROUP BY ${column} ORDER BY count DESC LIMIT 8`,
+      )
+      .all();
+  const topNetworks = sqlite
+    .prepare<[], { k: string; count: number }>(
+      `SELECT CASE ip_version WHEN 4 THEN substr(ip_key, 1, 8) ELSE substr(ip_key, 1, 14) END AS k, count(*) AS count
+       FROM reports WHERE private = 0 GROUP BY k ORDER BY count DESC LIMIT 8`,
+    )
+    .all()
+    .map((r) => ({ name: networkOfKey(r.k), count: r.count }));
+  // Countries come from the abuse-contact range cache; ranges are few, reports many,
+  // so count per cached range through the (ip_key) index.
+  const topCountries = tableExists(store, 'contact_ranges')
+    ? sqlite
+        .prepare<[], Counted>(
+          `SELECT country AS name, sum((SELECT count(*) FROM reports r WHERE r.ip_key BETWEEN c.first_key AND c.last_key)) AS count
+           FROM (SELECT * FROM contact_ranges WHERE country IS NOT NULL ORDER BY fetched_at DESC LIMIT 5000) c
+           GROUP BY country ORDER BY count DESC LIMIT 8`,
+        )
+        .all()
+        .filter((r) => r.count > 0)
+    : [];
+  const complaints = tableExists(store, 'complaints')
+    ? sqlite.prepare<[], Counted>('SELECT state AS name, count(*) AS count FROM complaints GROUP BY state ORDER BY count DESC').all()
+    : [];
+  const one = (q: string) => (sqlite.prepare<[], { n: number }>(q).get()?.n ?? 0);
+  return {
+    perDay,
+    topServices: top('service'),
+    topReporters: top('reporter'),
+    topCountries,
+    topNetworks,
+    totals: {
+      messages: countMessages(store),
+      reports: countReports(store),
+      privateReports: one('SELECT count(*) AS n FROM reports WHERE private = 1'),
+      untrustedMessages: one('SELECT count(*) AS n FROM messages WHERE trusted = 0'),
+      errors: one('SELECT count(*) AS n FROM messages WHERE error IS NOT NULL'),
+    },
+    complaints,
+  };
+}

@@ -1,0 +1,60 @@
+// Draws only the visible rows of a windowed list; the selected row is inverse.
+import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
+import { useTheme } from './theme-context.js';
+
+export interface ListViewProps<Row> {
+  header: string;
+  rows: Row[];
+  /** Absolute position of rows[0]. */
+  top: number;
+  cursor: number;
+  total: number;
+  height: number;
+  empty: string;
+  rowKey(row: Row): string;
+  renderRow(row: Row): string;
+  /** Optional mark column (Space-marked rows). */
+  marked?(row: Row): boolean;
+  tone?(row: Row): 'danger' | 'warning' | 'muted' | undefined;
+}
+
+export function ListView<Row>(props: ListViewProps<Row>): ReactNode {
+  const theme = useTheme();
+  const bodyHeight = Math.max(1, props.height - 1);
+  const position = props.total ? `${props.cursor + 1}/${props.total}` : '0';
+  return (
+    <Box flexDirection="column" height={props.height}>
+      <Box>
+        <Box flexGrow={1}>
+          <Text bold wrap="truncate-end" color={theme.text.accent}>
+            {props.marked ? '  ' : ''}
+            {props.header}
+          </Text>
+        </Box>
+        <Text color={theme.text.muted}> {position}</Text>
+      </Box>
+      {props.rows.length === 0 ? (
+        <Text color={theme.text.muted}>{props.empty}</Text>
+      ) : (
+        props.rows.slice(0, bodyHeight).map((row, i) => {
+          const selected = props.top + i === props.cursor;
+          const tone = props.tone?.(row);
+          const color = selected ? theme.selection.foreground : tone ? (tone === 'muted' ? theme.text.muted : theme.status[tone]) : undefined;
+          return (
+            <Text
+              key={props.rowKey(row)}
+              wrap="truncate-end"
+              inverse={selected && !theme.enabled}
+              backgroundColor={selected ? theme.selection.background : undefined}
+              color={color}
+            >
+              {props.marked ? (props.marked(row) ? '* ' : '  ') : ''}
+              {props.renderRow(row)}
+            </Text>
+          );
+        })
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,11 @@
+import type { ReactNode } from 'react';
+import { Text } from 'ink';
+import type { ScreenProps } from '../app.js';
+import { useDesk } from '../desk-context.js';
+
+export function CandidatesScreen({ visible }: ScreenProps): ReactNode {
+  const desk = useDesk();
+  desk.register('candidates', { scope: 'list', disabled: () => ({}), onCommand: () => false });
+  if (!visible) return null;
+  return <Text>Candidates</Text>;
+}
