@@ -25,6 +25,9 @@ export const commands: Record<string, CommandEntry> = {
     usage: 'abusedesk messages [--kind KIND] [--limit N]',
     load: () => import('./messages.js'),
   },
+  contact: { summary: 'the abuse contact of an IP: address, source, range, alternatives, evidence', usage: 'abusedesk contact <ip> [--refresh]', load: () => import('./contact.js') },
+  contacts: { summary: 'cached abuse contacts by network range', usage: 'abusedesk contacts', load: () => import('./contacts.js') },
+  override: { summary: 'local abuse contacts: add <cidr|ASn> <email...|--never> [--note], remove, list', usage: 'abusedesk override add|remove|list', load: () => import('./override.js') },
   init: {
     summary: 'write a commented config file',
     usage: 'abusedesk init [--force]',

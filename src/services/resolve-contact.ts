@@ -205,6 +205,7 @@ export class ContactResolver {
         chosen: null,
         source: 'override',
         server: `override #${o.id}`,
+        range: base?.range ?? rangeOfCidr(o.cidr),
         reason: `override #${o.id} for ${target}: never report${note}`,
       };
     }
