@@ -91,7 +91,7 @@ const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 /** The normalised address, or null when it is not a deliverable-looking mailbox. */
 export function normalizeAddress(text: string): string | null {
-  const trimmed = text.trim().replace(/^mailto:/i, '').replace(/^<|>$/g, '').replace(/[.,;]+$/, '');
+  const trimmed = text.trim().replace(/^<|>$/g, '').replace(/^mailto:/i, '').replace(/[.,;]+$/, '');
   if (trimmed.length > 254) return null;
   const at = trimmed.lastIndexOf('@');
   if (at <= 0) return null;
