@@ -43,7 +43,7 @@ export function helpLines(): string[] {
   for (const category of Object.keys(CATEGORY_TITLES)) {
     const seen = new Set<string>();
     const rows = KEY_TABLE.filter((b) => b.category === category).filter((b) => {
-      const id = `${b.command}:${keyLabel(b)}`;
+      const id = `${keyLabel(b)}:${b.description}`;
       if (seen.has(id)) return false;
       seen.add(id);
       return true;
@@ -63,9 +63,11 @@ export function App({ deps, fetchOnOpen = false, onReady }: AppProps): ReactNode
   const { isRawModeSupported } = useStdin();
   const { stdout } = useStdout();
   const theme = useMemo(() => createTheme(deps.env), [deps.env]);
-  const [size, setSize] = useState({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  // Read on every render; a resize only has to trigger one.
+  const size = { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+  const [, setResizes] = useState(0);
   useEffect(() => {
-    const onResize = () => setSize({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+    const onResize = () => setResizes((n) => n + 1);
     stdout.on('resize', onResize);
     return () => {
       stdout.off('resize', onResize);

@@ -94,7 +94,7 @@ export const KEY_TABLE: readonly Binding[] = [
   { command: 'pageUp', keys: ['pageup', 'ctrl+b', 'ctrl+u'], label: 'PgUp', description: 'page up', category: 'navigation', scope: 'detail' },
   { command: 'toggleRaw', keys: ['r'], description: 'show the raw mail / the parsed fields', category: 'incoming', scope: 'detail', hint: 'raw' },
 
-  { command: 'filter', keys: ['f'], description: 'filter by kind: all, bans, notices, unrecognised, errors, untrusted', category: 'incoming', scope: 'incoming', hint: 'filter' },
+  { command: 'filter', keys: ['f'], description: 'filter: all, bans, notices, unrecognised, errors, untrusted', category: 'incoming', scope: 'incoming', hint: 'filter' },
 
   { command: 'draft', keys: ['d'], description: 'draft a complaint for this IP now', category: 'candidates', scope: 'candidates', hint: 'draft' },
   { command: 'ignore', keys: ['i'], description: 'ignore this IP (with a note)', category: 'candidates', scope: 'candidates', hint: 'ignore' },

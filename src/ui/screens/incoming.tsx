@@ -13,7 +13,7 @@ import { messageOverlay } from './message-detail.js';
 export function incomingRow(m: MessageSummary, width: number): string {
   const flags = `${m.error ? '!' : ' '}${m.trusted ? ' ' : 'u'}`;
   const fixed = 16 + 1 + 9 + 1 + 2 + 1 + 3 + 1;
-  return `${shortTime(m.date ?? m.storedAt)} ${cell(m.kind, 9)} ${flags} ${numberCell(m.reportCount, 3)} ${cell(m.subject ?? m.messageId, Math.max(10, width - fixed - 3))}`;
+  return `${shortTime(m.date ?? m.storedAt)} ${cell(m.kind, 9)} ${flags} ${numberCell(m.reportCount, 3)} ${cell((m.subject ?? m.messageId).replace(/^\[Fail2Ban\]\s*/, ''), Math.max(10, width - fixed - 3))}`;
 }
 
 export function IncomingScreen({ visible, width, height }: ScreenProps): ReactNode {

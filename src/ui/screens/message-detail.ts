@@ -37,9 +37,9 @@ export function messageOverlay(detail: MessageDetail): TextOverlay {
   const raw = rawLines.length > RAW_LINE_LIMIT ? [...rawLines.slice(0, RAW_LINE_LIMIT), `… ${rawLines.length - RAW_LINE_LIMIT} more lines`] : rawLines;
   return {
     kind: 'text',
-    title: `Mail ${s(m.messageId)}  (r: raw mail)`,
+    title: `Mail ${s(m.messageId)}`,
     lines,
-    alt: { title: `Raw mail ${s(m.messageId)}  (r: parsed fields)`, lines: raw },
+    alt: { title: `Raw mail ${s(m.messageId)}`, lines: raw },
     top: 0,
   };
 }
