@@ -1,0 +1,164 @@
+// Redaction before anything leaves the desk: the operator's own host names and
+// addresses, e-mail addresses in log lines ("<X>", as blocklist.de does) and
+// configured patterns. The attacking address itself is never redacted: lines are
+// split around it and only the pieces between are rewritten.
+//
+// API (stable):
+//   RedactionOptions                       what to redact (from Config['operator'] and Config['complaint'])
+//   createRedactor(options)                -> Redactor; throws RedactionConfigError for a bad pattern or network
+//   validateRedactPatterns(patterns)       -> config problems, each naming the pattern (for config checks)
+//   Redactor.line(text, keepIps)           one log line: sanitised (no control characters) and redacted
+//   Redactor.host(name)                    a reporting host name as shown ("<redacted-host-1>" when own)
+//   REDACTED_IP, REDACTED_MASK
+//
+// Own hosts are operator.ownHostnames plus the reporting hosts of the complaint (they are the
+// operator's servers by definition); each distinct host gets a numbered placeholder so the
+// recipient still sees how many hosts were attacked. In syslog-style lines the host field
+// ("Nov 24 04:00:01 web1 sshd[1]: ...") is matched by the short name too.
+import { parseIp, parseRangeList, rangeContains, type IpRange } from './ip-ranges.js';
+import { sanitizeLine } from './sanitize.js';
+
+export const REDACTED_IP = '<redacted-ip>';
+export const REDACTED_MASK = '<X>';
+
+export interface RedactionOptions {
+  /** complaint.redactOwnHosts: replace own host names and addresses. */
+  redactOwnHosts: boolean;
+  /** operator.ownHostnames */
+  ownHostnames: readonly string[];
+  /** operator.ownNetworks (CIDR or single addresses) */
+  ownNetworks: readonly string[];
+  /** complaint.redactPatterns (regular expressions, matches become "<X>") */
+  redactPatterns: readonly string[];
+  /** More own host names, e.g. the reporting hosts of the complaint. */
+  reportingHosts?: readonly (string | null)[];
+}
+
+export class RedactionConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'RedactionConfigError';
+  }
+}
+
+export interface Redactor {
+  line(text: string, keepIps: readonly string[]): string;
+  host(name: string | null): string;
+}
+
+const patternCache = new Map<string, RegExp | string>();
+
+function compilePattern(pattern: string, index: number): RegExp | string {
+  const cached = patternCache.get(pattern);
+  if (cached !== undefined) return cached;
+  const label = `complaint.redactPatterns[${index}] ${JSON.stringify(pattern)}`;
+  let result: RegExp | string;
+  try {
+    const re = new RegExp(pattern, 'g');
+    // A pattern that matches nothing would put "<X>" between every character.
+    result = re.test('') ? `${label} matches the empty string` : re;
+  } catch (error) {
+    result = `${label} is not a valid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`;
+  }
+  if (patternCache.size < 200) patternCache.set(pattern, result);
+  return result;
+}
+
+export function validateRedactPatterns(patterns: readonly string[]): string[] {
+  return patterns.map(compilePattern).filter((p): p is string => typeof p === 'string');
+}
+
+// Candidate IP tokens; each is checked with parseIp, so timestamps ("04:00:01") stay text.
+const IP_TOKEN = /(?<![0-9A-Za-z.:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?(?![0-9A-Za-z.:])|(?<![0-9A-Za-z.])\d{1,3}(?:\.\d{1,3}){3}(?![0-9A-Za-z]|\.\d)/g;
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\.[A-Za-z0-9-]+)*/g;
+// Optional "path:" prefix (grep over several files), a syslog or ISO timestamp, then the host field.
+const SYSLOG_HOST = /^((?:\/[^\s:]*:)?(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\S*) )(\S+)(?= )/;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function createRedactor(options: RedactionOptions): Redactor {
+  const problems: string[] = [];
+  const patterns: RegExp[] = [];
+  options.redactPatterns.forEach((p, i) => {
+    const compiled = compilePattern(p, i);
+    if (typeof compiled === 'string') problems.push(compiled);
+    else patterns.push(compiled);
+  });
+  let networks: IpRange[] = [];
+  if (options.redactOwnHosts) {
+    const parsed = parseRangeList(options.ownNetworks);
+    networks = parsed.ranges;
+    for (const bad of parsed.invalid) problems.push(`operator.ownNetworks ${JSON.stringify(bad)} is not an address or CIDR range`);
+  }
+  if (problems.length) throw new RedactionConfigError(problems);
+
+  // Own host names: full name -> number; short (first label) -> number for the syslog host field.
+  const numbers = new Map<string, number>();
+  const shortNames = new Map<string, number>();
+  if (options.redactOwnHosts) {
+    const names = [...(options.reportingHosts ?? []), ...options.ownHostnames];
+    for (const raw of names) {
+      const name = raw?.trim().toLowerCase().replace(/\.$/, '');
+      if (!name || numbers.has(name)) continue;
+      const n = numbers.size + 1;
+      numbers.set(name, n);
+      const short = name.split('.')[0];
+      if (short && short !== name && !shortNames.has(short)) shortNames.set(short, n);
+    }
+  }
+  const placeholder = (n: number) => `<redacted-host-${n}>`;
+  // Longest first so "mail.example.net" wins over "example.net".
+  const hostNames = [...numbers.keys()].sort((a, b) => b.length - a.length);
+  const hostPattern = hostNames.length
+    ? new RegExp(`(?<![A-Za-z0-9.-])(?:${hostNames.map(escapeRegExp).join('|')})(?![A-Za-z0-9-]|\\.[A-Za-z0-9])`, 'gi')
+    : null;
+
+  function redactPiece(piece: string): string {
+    let out = piece;
+    if (networks.length) {
+      out = out.replace(IP_TOKEN, (token) => {
+        const ip = parseIp(token);
+        return ip && networks.some((r) => rangeContains(r, ip.key)) ? REDACTED_IP : token;
+      });
+    }
+    out = out.replace(EMAIL, REDACTED_MASK);
+    if (hostPattern) out = out.replace(hostPattern, (m) => placeholder(numbers.get(m.toLowerCase()) ?? 0));
+    for (const re of patterns) {
+      re.lastIndex = 0;
+      out = out.replace(re, REDACTED_MASK);
+    }
+    return out;
+  }
+
+  return {
+    host(name) {
+      if (!name) return 'unknown host';
+      const n = numbers.get(name.trim().toLowerCase().replace(/\.$/, ''));
+      return n ? placeholder(n) : sanitizeLine(name);
+    },
+    line(text, keepIps) {
+      let line = sanitizeLine(text);
+      if (shortNames.size || numbers.size) {
+        line = line.replace(SYSLOG_HOST, (whole, prefix: string, host: string) => {
+          const key = host.toLowerCase();
+          const n = numbers.get(key) ?? shortNames.get(key);
+          return n ? `${prefix}${placeholder(n)}` : whole;
+        });
+      }
+      const keep = new Set(keepIps.map((ip) => parseIp(ip)?.ip ?? ip));
+      // Split around the attacking address(es): those tokens pass through untouched.
+      let out = '';
+      let last = 0;
+      for (const match of line.matchAll(IP_TOKEN)) {
+        const ip = parseIp(match[0]);
+        if (!ip || !keep.has(ip.ip)) continue;
+        const start = match.index ?? 0;
+        out += redactPiece(line.slice(last, start)) + match[0];
+        last = start + match[0].length;
+      }
+      return out + redactPiece(line.slice(last));
+    },
+  };
+}
