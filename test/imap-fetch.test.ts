@@ -7,7 +7,7 @@ import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { imapAccount, ImapError } from '../src/mail/imap-connection.js';
-import { compactUidSet, fetchFromImap, planBatches } from '../src/mail/imap-source.js';
+import { BatchPlanner, compactUidSet, fetchFromImap } from '../src/mail/imap-source.js';
 import { fetchMail } from '../src/services/fetch.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { startDovecot, type Dovecot } from './helpers/dovecot.js';
@@ -219,6 +219,26 @@ describe('fetch from IMAP (real Dovecot)', () => {
     store.close();
   });
 
+  it('gets past a mail that makes Dovecot drop the connection, and names it', async () => {
+    const store = freshStore();
+    const all = mails(7, 0, 'broken');
+    dovecot.seedMaildir(all, 'Broken');
+    // A Maildir file whose name claims a wrong size: Dovecot disconnects whenever it is fetched.
+    const cur = path.join(dovecot.maildir, '.Broken', 'cur');
+    const victim = fs.readdirSync(cur).sort()[3]!;
+    fs.renameSync(path.join(cur, victim), path.join(cur, victim.replace(/S=\d+/, 'S=99999')));
+    const result = await fetchMail(store, config('Broken', { batchSize: 5 }), { reconnectDelayMs: 20 });
+    expect(result.problems).toEqual([
+      "UID 4: the server drops the connection whenever this mail is fetched; skipped (see the server's log)",
+    ]);
+    expect(result).toMatchObject({ fetched: 6, stored: 6, lastUid: 7 });
+    expect(rows(store).map((r) => r.uid)).toEqual([1, 2, 3, 5, 6, 7]);
+    expect(rows(store).map((r) => r.raw.toString())).toEqual([0, 1, 2, 4, 5, 6].map((i) => all[i]!.toString()));
+    const again = await fetchMail(store, config('Broken'));
+    expect(again).toMatchObject({ fetched: 0, problems: [] });
+    store.close();
+  });
+
   it('stops after the batch in hand when aborted, and the next fetch picks up the rest', async () => {
     const store = freshStore();
     dovecot.seedMaildir(mails(12, 0, 'abort'), 'Aborted');
@@ -285,9 +305,16 @@ describe('UID sets and batches', () => {
     expect(compactUidSet([4, 6, 8])).toBe('4,6,8');
   });
 
-  it('cuts batches by count and by bytes', () => {
-    const msgs = [1, 2, 3, 4, 5].map((uid) => ({ uid, size: uid === 3 ? 900 : 100 }));
-    expect(planBatches(msgs, 2, 10_000)).toEqual([[1, 2], [3, 4], [5]]);
-    expect(planBatches(msgs, 10, 999)).toEqual([[1, 2], [3], [4, 5]]);
+  it('hands out suspects one by one, then batches by count, shrinking them when mails are large', () => {
+    const planner = new BatchPlanner([3, 4, 5, 6, 7, 8, 9, 10, 11], 3, 4, 1000);
+    expect(planner.take()).toEqual([3]);
+    expect(planner.take()).toEqual([4]);
+    expect(planner.take()).toEqual([5, 6, 7]);
+    planner.observe(3, 1500); // 500 bytes each: two fit in 1000
+    expect(planner.take()).toEqual([8, 9]);
+    planner.observe(2, 20); // small again: back to batchSize
+    expect(planner.take()).toEqual([10, 11]);
+    expect(planner.done).toBe(true);
+    expect(planner.take()).toBeNull();
   });
 });

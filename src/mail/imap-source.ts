@@ -78,6 +78,8 @@ export async function fetchFromImap(options: ImapFetchOptions): Promise<ImapFetc
   let position = options.position;
   let failures = 0;
   let everConnected = false;
+  if (options.signal?.aborted) return { ...summary, aborted: true };
+  const recovery: Recovery = { current: null, singleUntil: 0, strikes: new Map() };
 
   for (;;) {
     let client: ImapFlow | null = null;
@@ -103,13 +105,28 @@ export async function fetchFromImap(options: ImapFetchOptions): Promise<ImapFetc
           progressed = true;
         },
         summary,
+        recovery,
       });
       return summary;
     } catch (err) {
       // The caller's own failure (the store) is theirs to report, not an IMAP problem.
       if (err instanceof BatchFailure) throw err.cause;
       const error = describeImapError(err, account, `fetching ${mailbox}`);
-      if (progressed) failures = 0;
+      // A mail that makes the server drop the connection (Dovecot does so for a broken
+      // Maildir file) must not block the mailbox: retry its batch one mail at a time, and
+      // skip a single mail that killed the connection twice (reported as a problem).
+      let decided = false;
+      const failed = recovery.current;
+      recovery.current = null;
+      if (error.kind === 'connect' && failed?.length) {
+        if (failed.length > 1) recovery.singleUntil = Math.max(recovery.singleUntil, failed[failed.length - 1]!);
+        else {
+          const strikes = (recovery.strikes.get(failed[0]!) ?? 0) + 1;
+          recovery.strikes.set(failed[0]!, strikes);
+          decided = strikes >= SKIP_AFTER_STRIKES;
+        }
+      }
+      if (progressed || decided) failures = 0;
       // Only a connection that worked and was lost is retried: a wrong password or an
       // unreachable server fails at once with its reason. The first connect never retries.
       if (error.kind !== 'connect' || !everConnected || failures >= maxReconnects || options.signal?.aborted) {
@@ -124,6 +141,19 @@ export async function fetchFromImap(options: ImapFetchOptions): Promise<ImapFetc
   }
 }
 
+/** A single mail is skipped after killing the connection this many times in a row. */
+const SKIP_AFTER_STRIKES = 2;
+
+/** What a reconnect needs to know about the batch that was in flight when the connection died. */
+interface Recovery {
+  /** UIDs of the batch being fetched right now; null between batches. */
+  current: number[] | null;
+  /** Fetch UIDs up to here one by one (a batch with them broke the connection). */
+  singleUntil: number;
+  /** Connections lost while fetching this single UID. */
+  strikes: Map<number, number>;
+}
+
 class BatchFailure extends Error {
   constructor(readonly cause: unknown) {
     super('batch handler failed');
@@ -132,10 +162,11 @@ class BatchFailure extends Error {
 
 interface SessionOptions extends ImapFetchOptions {
   summary: ImapFetchSummary;
+  recovery: Recovery;
 }
 
 async function fetchSession(client: ImapFlow, options: SessionOptions): Promise<void> {
-  const { account, summary } = options;
+  const { account, summary, recovery } = options;
   const mailbox = account.mailbox;
   const ref = mailboxRef(account, mailbox);
   let lock;
@@ -150,6 +181,10 @@ async function fetchSession(client: ImapFlow, options: SessionOptions): Promise<
   try {
     const box = client.mailbox as MailboxObject;
     const uidValidity = Number(box.uidValidity);
+    if (!Number.isSafeInteger(uidValidity) || uidValidity <= 0) {
+      // Without UIDVALIDITY a UID means nothing from one session to the next.
+      throw new ImapError('protocol', `the server reported no UIDVALIDITY for "${mailbox}"; cannot fetch incrementally`);
+    }
     const known = options.position;
     let from = 1;
     if (known && known.uidValidity === uidValidity) from = known.lastUid + 1;
@@ -164,27 +199,54 @@ async function fetchSession(client: ImapFlow, options: SessionOptions): Promise<
       return;
     }
 
-    const listing = await client.fetchAll(`${from}:*`, { uid: true, size: true }, { uid: true });
-    const wanted = listing.filter((m) => m.uid >= from).sort((a, b) => a.uid - b.uid);
-    const batches = planBatches(wanted, options.imap.batchSize, MAX_BATCH_BYTES);
+    // UIDs from SEARCH (index only): a FETCH of sizes would already trip over a broken mail.
+    const found = await client.search({ uid: `${from}:*` }, { uid: true });
+    if (!Array.isArray(found)) {
+      if (!client.usable) throw new ImapError('connect', `connection to IMAP server ${account.server.host}:${account.server.port} lost`);
+      throw new ImapError('protocol', `the server refused to list the mails in "${mailbox}"`);
+    }
+    const wanted = [...new Set(found.filter((uid) => uid >= from))].sort((a, b) => a - b);
+    const planner = new BatchPlanner(wanted, options.imap.batchSize, recovery.singleUntil, MAX_BATCH_BYTES);
     const total = summary.fetched + wanted.length;
     options.onProgress?.({ fetched: summary.fetched, total });
 
-    const fetchBatch = (uids: number[]) =>
-      client.fetchAll(compactUidSet(uids), { uid: true, source: true }, { uid: true });
+    const fetchBatch = async (uids: number[]): Promise<FetchMessageObject[]> => {
+      if (uids.length === 1 && (recovery.strikes.get(uids[0]!) ?? 0) >= SKIP_AFTER_STRIKES) {
+        summary.problems.push(`UID ${uids[0]}: the server drops the connection whenever this mail is fetched; skipped (see the server's log)`);
+        return [];
+      }
+      try {
+        return await client.fetchAll(compactUidSet(uids), { uid: true, source: true }, { uid: true });
+      } catch (err) {
+        // A server may refuse a whole FETCH over one broken mail ("Some messages could not be
+        // FETCHed"): ask one by one, so one bad mail cannot block the mailbox forever.
+        if (describeImapError(err, account).kind !== 'protocol' || !client.usable) throw err;
+        const messages: FetchMessageObject[] = [];
+        for (const uid of uids) {
+          try {
+            messages.push(...(await client.fetchAll(String(uid), { uid: true, source: true }, { uid: true })));
+          } catch (single) {
+            if (describeImapError(single, account).kind !== 'protocol' || !client.usable) throw single;
+            summary.problems.push(`UID ${uid}: the server could not deliver it: ${serverText(single)}`);
+          }
+        }
+        return messages;
+      }
+    };
     // The next batch is requested before the current one is stored, so the server
     // streams it while the (synchronous) store transaction runs. Commands are only
     // issued between batches, never while iterating a fetch.
-    let pending: Promise<FetchMessageObject[]> | null = batches.length ? fetchBatch(batches[0]!) : null;
-    for (let i = 0; i < batches.length; i++) {
-      const uids = batches[i]!;
+    let current = planner.take();
+    let pending: Promise<FetchMessageObject[]> | null = current ? fetchBatch(current) : null;
+    while (current) {
+      recovery.current = current;
       const messages = await pending!;
-      pending = null;
-      if (i + 1 < batches.length && !options.signal?.aborted) {
-        pending = fetchBatch(batches[i + 1]!);
-        pending.catch(() => undefined); // observed when awaited; avoids an unhandled rejection meanwhile
-      }
-      const wantedUids = new Set(uids);
+      planner.observe(messages.length, messages.reduce((n, m) => n + (m.source?.length ?? 0), 0));
+      const following = options.signal?.aborted ? null : planner.take();
+      pending = following ? fetchBatch(following) : null;
+      pending?.catch(() => undefined); // observed when awaited; avoids an unhandled rejection meanwhile
+
+      const wantedUids = new Set(current);
       const mails: IncomingMail[] = [];
       const seen = new Set<number>();
       for (const message of messages) {
@@ -197,36 +259,56 @@ async function fetchSession(client: ImapFlow, options: SessionOptions): Promise<
         mails.push({ raw: message.source, source: 'imap', sourceRef: ref, mailbox, uidValidity, uid: message.uid });
       }
       // UIDs missing from the answer were expunged since the listing: nothing to keep, the position moves on.
-      await options.onBatch({ mails, sync: { mailbox: ref, uidValidity, lastUid: uids[uids.length - 1]! } });
+      await options.onBatch({ mails, sync: { mailbox: ref, uidValidity, lastUid: current[current.length - 1]! } });
+      recovery.current = null;
       options.onProgress?.({ fetched: summary.fetched, total });
       if (options.signal?.aborted) {
-        summary.aborted = true;
+        summary.aborted = following !== null || !planner.done;
         if (pending) await pending.catch(() => undefined);
         return;
       }
+      current = following;
     }
   } finally {
     lock.release();
   }
 }
 
-/** Splits sorted messages into batches of at most `count` mails and about `maxBytes` bytes. */
-export function planBatches(messages: ReadonlyArray<{ uid: number; size?: number }>, count: number, maxBytes: number): number[][] {
-  const batches: number[][] = [];
-  let current: number[] = [];
-  let bytes = 0;
-  for (const { uid, size } of messages) {
-    const n = size ?? 0;
-    if (current.length && (current.length >= count || bytes + n > maxBytes)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(uid);
-    bytes += n;
+/**
+ * Hands out batches of sorted UIDs: those up to `singleUntil` (a batch with them broke
+ * the connection) one at a time, the rest `batchSize` at a time, fewer when the mails
+ * seen so far are large, so one batch stays around `maxBytes` in memory.
+ */
+export class BatchPlanner {
+  private next = 0;
+  private limit: number;
+  constructor(
+    private readonly uids: readonly number[],
+    private readonly batchSize: number,
+    private readonly singleUntil: number,
+    private readonly maxBytes: number,
+  ) {
+    this.limit = batchSize;
   }
-  if (current.length) batches.push(current);
-  return batches;
+
+  get done(): boolean {
+    return this.next >= this.uids.length;
+  }
+
+  take(): number[] | null {
+    if (this.done) return null;
+    const size = this.uids[this.next]! <= this.singleUntil ? 1 : this.limit;
+    const batch = this.uids.slice(this.next, this.next + size);
+    this.next += batch.length;
+    return batch;
+  }
+
+  /** After a batch arrived: its average mail size sets how many the next batches take. */
+  observe(mails: number, bytes: number): void {
+    if (!mails) return;
+    const average = Math.max(1, bytes / mails);
+    this.limit = Math.max(1, Math.min(this.batchSize, Math.floor(this.maxBytes / average)));
+  }
 }
 
 /** Sorted UIDs as an IMAP sequence set: [1,2,3,7,9,10] -> "1:3,7,9:10". */
