@@ -227,7 +227,15 @@ export async function startFail2Ban(opts: Fail2BanOptions): Promise<Fail2BanHand
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   let exited = false;
-  child.on('exit', () => (exited = true));
+  // Never outlive the test process, whatever happens to the caller.
+  const killOnExit = () => {
+    if (!exited) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  child.on('exit', () => {
+    exited = true;
+    process.removeListener('exit', killOnExit);
+  });
 
   const client = (...args: string[]) => {
     const r = spawnSync('fail2ban-client', ['-c', conf, '-s', sock, ...args], { env, encoding: 'utf8', timeout: 20_000 });
@@ -244,14 +252,20 @@ export async function startFail2Ban(opts: Fail2BanOptions): Promise<Fail2BanHand
     }
   };
   // Ready when every jail has started (its start actions ran).
-  await waitFor(
-    () => {
-      const log = serverLog();
-      return opts.jails.every((j) => log.includes(`Jail '${j.name}' started`));
-    },
-    'the jails to start',
-    30_000,
-  );
+  try {
+    await waitFor(
+      () => {
+        const log = serverLog();
+        return opts.jails.every((j) => log.includes(`Jail '${j.name}' started`));
+      },
+      'the jails to start',
+      30_000,
+    );
+  } catch (err) {
+    killOnExit();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 
   const logFile = (jail: string, index = 0) => {
     const f = logFiles.get(jail)?.[index];
