@@ -288,6 +288,13 @@ describe('cache', () => {
     expect(progress.at(-1)).toBe(400);
   });
 
+  it('parallel resolve() calls for one network queue up and share one request', async () => {
+    const res = resolver();
+    const all = await Promise.all(['91.198.174.1', '185.220.100.1', '185.220.100.2', '185.220.100.3'].map((ip) => res.resolve(ip)));
+    expect(all.map((r) => r.fromCache)).toEqual([false, false, true, true]);
+    expect(reg.rdap.requests.ripe).toEqual(['/ripe/ip/91.198.174.1', '/ripe/ip/185.220.100.1']);
+  });
+
   it('at most one request at a time per server, spaced by minGapMs', async () => {
     const res = resolver({ ...whoisOnly, minGapMs: 60 });
     const stamps: number[] = [];

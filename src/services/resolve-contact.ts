@@ -112,6 +112,7 @@ export class ContactResolver {
   private offline: Array<{ range: IpRange; entry: OfflineContact }> | null = null;
   /** IANA's answers, by the block they cover: one IANA query per block, not per address. */
   private readonly ianaReferrals: Array<{ range: IpRange; refer: string }> = [];
+  private readonly lanes = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: Store,
@@ -137,43 +138,48 @@ export class ContactResolver {
   async resolve(ipText: string, options: { refresh?: boolean } = {}): Promise<ContactResolution> {
     const parsed = parseIp(ipText);
     if (!parsed) return this.bare(ipText, 'failed', 'none', `not an IP address: ${sanitizeLine(ipText).slice(0, 60)}`);
-    return this.resolveLocal(parsed, options.refresh ?? false) ?? this.resolveNetwork(parsed);
+    const refresh = options.refresh ?? false;
+    const local = this.resolveLocal(parsed, refresh);
+    if (local) return local;
+    // One lookup at a time per registry; when its turn comes, the cache is probed again,
+    // so an address whose range was cached while it waited costs no request.
+    return this.inLane(this.registryKey(parsed), () =>
+      Promise.resolve(refresh ? null : this.resolveLocal(parsed, false)).then((again) => again ?? this.resolveNetwork(parsed)),
+    );
   }
 
   /**
-   * Many addresses, politely: addresses are grouped by registry and resolved one after
-   * another per registry (registries in parallel); each address first probes the cache,
-   * so one whose range was cached by an earlier answer costs no request.
+   * Many addresses, politely: they queue per registry (registries in parallel) and
+   * each re-checks the cache when its turn comes, so 5,000 addresses in 50 networks
+   * cost about 50 requests, however they are ordered.
    */
   async resolveMany(ips: string[], onProgress?: (done: number, total: number) => void): Promise<Map<string, ContactResolution>> {
-    const results = new Map<string, ContactResolution>();
-    const groups = new Map<string, Array<{ text: string; parsed: ParsedIp }>>();
     const unique = [...new Set(ips)];
+    const sorted = [...unique].sort((a, b) => ((parseIp(a)?.key ?? a) < (parseIp(b)?.key ?? b) ? -1 : 1));
     let done = 0;
-    const progress = () => onProgress?.(++done, unique.length);
-    for (const text of unique) {
-      const parsed = parseIp(text);
-      const local = parsed ? this.resolveLocal(parsed, false) : null;
-      if (!parsed || local) {
-        results.set(text, local ?? (await this.resolve(text)));
-        progress();
-        continue;
-      }
-      const key = this.registryKey(parsed);
-      let group = groups.get(key);
-      if (!group) groups.set(key, (group = []));
-      group.push({ text, parsed });
-    }
-    await Promise.all(
-      [...groups.values()].map(async (group) => {
-        group.sort((a, b) => (a.parsed.key < b.parsed.key ? -1 : 1));
-        for (const { text, parsed } of group) {
-          results.set(text, this.resolveLocal(parsed, false) ?? (await this.resolveNetwork(parsed)));
-          progress();
-        }
+    const resolved = await Promise.all(
+      sorted.map(async (ip) => {
+        const r = await this.resolve(ip);
+        onProgress?.(++done, unique.length);
+        return [ip, r] as const;
       }),
     );
-    return results;
+    const byIp = new Map(resolved);
+    return new Map(unique.map((ip) => [ip, byIp.get(ip)!]));
+  }
+
+  private inLane<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const turn = (this.lanes.get(key) ?? Promise.resolve()).then(task);
+    const tail = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.lanes.set(key, tail);
+    // Forget an idle lane so the map does not grow with every registry key ever seen.
+    void tail.then(() => {
+      if (this.lanes.get(key) === tail) this.lanes.delete(key);
+    });
+    return turn;
   }
 
   // ---- local steps: special ranges, overrides, cache, offline file ----
