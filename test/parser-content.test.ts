@@ -261,3 +261,18 @@ describe('demo mailbox', () => {
     expect(mails.every((m) => m.messageId !== null && m.date !== null)).toBe(true);
   });
 });
+
+describe('line endings', () => {
+  it('every fixture parses the same with CRLF line ends (as IMAP serves them)', () => {
+    const dir = path.join(ROOT, 'mails');
+    const files = fs.readdirSync(dir).flatMap((d) => fs.readdirSync(path.join(dir, d)).map((f) => `${d}/${f}`));
+    let compared = 0;
+    for (const file of files) {
+      const raw = read(file);
+      const crlf = Buffer.from(raw.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
+      expect({ file, mail: parseMail(crlf) }).toEqual({ file, mail: parseMail(raw) });
+      compared++;
+    }
+    expect(compared).toBe(files.length);
+  });
+});

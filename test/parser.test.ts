@@ -69,6 +69,7 @@ const EXPECTED: Record<string, MailExpect> = {
   },
   'hostile/binary-garbage.eml': {
     kind: 'other',
+    error: 'no mail headers found: not a mail?',
   },
   'hostile/empty.eml': {
     kind: 'other',

@@ -62,6 +62,7 @@ export function parseMail(raw: Uint8Array): ParsedMail {
       return mail;
     }
     if (isWeakAutoReply(headers)) mail.kind = 'autoreply';
+    else if (!KNOWN_HEADERS.some((name) => headers.fields.has(name))) mail.error = 'no mail headers found: not a mail?';
     return mail;
   } catch (err) {
     // Defensive: nothing above should throw, but a bad mail must never stop a run.
@@ -76,6 +77,8 @@ export function parseMail(raw: Uint8Array): ParsedMail {
 }
 
 // ---------------------------------------------------------------- classification
+
+const KNOWN_HEADERS = ['from', 'to', 'subject', 'date', 'message-id', 'received', 'content-type', 'mime-version', 'return-path'];
 
 const FAIL2BAN_BODY =
   /^\s*(?:The IP \S+ has just been banned by Fail2Ban|These hosts have been banned by Fail2Ban\.|The jail .+ has been (?:started successfully|stopped)\.)/m;
@@ -105,10 +108,7 @@ function classifyByHeaders(headers: MailHeaders, ct: ContentType, from: string |
   if (headers.fields.has('x-autoreply') || headers.fields.has('x-autorespond') || headers.fields.has('x-autoreply-from')) {
     return 'autoreply';
   }
-  if (/auto[_-]?reply/.test(field(headers, 'precedence')) || field(headers, 'x-auto-response-suppress') === 'all' && AUTOREPLY_SUBJECT.test(subject)) {
-    return 'autoreply';
-  }
-  if (AUTOREPLY_SUBJECT.test(subject)) return 'autoreply';
+  if (/auto[_-]?reply/.test(field(headers, 'precedence')) || AUTOREPLY_SUBJECT.test(subject)) return 'autoreply';
   if (BOUNCE_SUBJECT.test(subject) && /^(?:<>)?$/.test((headerValue(headers, 'return-path') ?? 'x').trim())) return 'bounce';
   return null;
 }
