@@ -54,6 +54,9 @@ ${commandList}
       reason: { type: 'string' },
       state: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      release: { type: 'boolean', default: false },
+      retry: { type: 'boolean', default: false },
+      markSent: { type: 'boolean', default: false },
     },
   },
 );

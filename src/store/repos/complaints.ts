@@ -244,14 +244,14 @@ export function lastComplaintForIp(store: Store, ipKey: string): { id: number; c
 }
 
 /** The earlier sent complaint about this IP to this address: a new one follows it up. */
-export function previousSentComplaint(store: Store, ipKey: string, abuseContact: string): { id: number; messageId: string } | null {
+export function previousSentComplaint(store: Store, ipKey: string, abuseContact: string): { id: number; messageId: string; sentAt: Date } | null {
   const row = store.sqlite
     .prepare(
-      `SELECT c.id, c.message_id FROM complaint_ips ci JOIN complaints c ON c.id = ci.complaint_id
+      `SELECT c.id, c.message_id, c.sent_at FROM complaint_ips ci JOIN complaints c ON c.id = ci.complaint_id
        WHERE ci.ip_key = ? AND c.abuse_contact = ? AND c.state = 'sent' ORDER BY c.sent_at DESC, c.id DESC LIMIT 1`,
     )
-    .get(ipKey, abuseContact) as { id: number; message_id: string } | undefined;
-  return row ? { id: row.id, messageId: row.message_id } : null;
+    .get(ipKey, abuseContact) as { id: number; message_id: string; sent_at: number } | undefined;
+  return row ? { id: row.id, messageId: row.message_id, sentAt: new Date(row.sent_at) } : null;
 }
 
 // ---- ignored IPs ----
