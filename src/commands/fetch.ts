@@ -25,6 +25,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     throw err;
   }
   ctx.out.progressDone();
+  if (result.reconnects) ctx.out.verbose(`fetch: the connection was lost and re-opened ${result.reconnects} time(s)`);
   for (const problem of result.problems) ctx.out.error(`abusedesk: fetch: ${problem}`);
   if (ctx.out.jsonMode) {
     ctx.out.json({
