@@ -415,7 +415,8 @@ async function makeDemoMailbox(work: string): Promise<number> {
   fs.rmSync(demoDir, { recursive: true, force: true });
   for (const sub of ['cur', 'new', 'tmp']) fs.mkdirSync(path.join(demoDir, sub), { recursive: true });
   fs.writeFileSync(path.join(demoDir, 'tmp', '.keep'), '');
-  const all = results.flat().sort((a, b) => a.at.getTime() - b.at.getTime());
+  // Ties (the start notices) are ordered by content, so a rerun writes the same files.
+  const all = results.flat().sort((a, b) => a.at.getTime() - b.at.getTime() || Buffer.compare(a.raw, b.raw));
   all.forEach(({ at, raw }, i) => {
     const sec = Math.floor(at.getTime() / 1000);
     // Older mails were already seen (cur, flag S); the last day's are new.
