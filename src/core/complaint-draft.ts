@@ -224,19 +224,28 @@ function buildAddress(input: DraftInput, redactor: Redactor): AddressWork {
     hosts: [...hosts.keys()],
     hostCount: hosts.size,
     services: distinctNames(reports.map((r) => sanitizeLine(r.service)), false),
+    servicePorts: distinctNames(reports.map((r) => sanitizeLine(r.service)), false).map((s) => {
+      const g = xarfService(s);
+      return g.known ? `${s} (port ${g.port})` : s;
+    }),
     xarfService: guess.service,
     port: guess.port,
     firstSeen: formatDateTime(first, tz),
     lastSeen: formatDateTime(last, tz),
     timeRange: formatTimeRange(first, last, tz),
     hostLogs,
-    sourceMessageIds: [...new Set(reports.map((r) => sanitizeHeaderValue(r.messageId.replace(/^<|>$/g, ''), 300)))],
+    sourceMessageIds: [...new Set(reports.map((r) => redactor.hostsIn(bareId(r.messageId))))],
     contact,
     followUp: input.followUp
-      ? { messageId: sanitizeHeaderValue(input.followUp.messageId.replace(/^<|>$/g, ''), 300), sentAt: formatDateTime(input.followUp.sentAt, tz) }
+      ? { messageId: bareId(input.followUp.messageId), sentAt: formatDateTime(input.followUp.sentAt, tz) }
       : null,
   };
   return { input, ip: parsed.ip, ipVersion: parsed.version, reports, section, evidence, failures, mainService };
+}
+
+/** A Message-ID without angle brackets, sanitised to one header-safe token. */
+function bareId(messageId: string): string {
+  return sanitizeHeaderValue(messageId, 300).replace(/^<|>$/g, '').replace(/\s/g, '');
 }
 
 function reportIdOf(input: DraftInput): string {
@@ -261,14 +270,15 @@ function draft(inputs: readonly DraftInput[]): ComplaintDraft {
     ownHostnames: operator.ownHostnames,
     ownNetworks: operator.ownNetworks,
     redactPatterns: complaint.redactPatterns,
-    reportingHosts: distinctNames(inputs.flatMap((i) => i.reports.map((r) => r.reporter))),
+    // Numbered in order of first appearance, so the text lists <redacted-host-1> first.
+    reportingHosts: inputs.flatMap((i) => [...i.reports].sort(byTime).map((r) => r.reporter)),
   });
   const works = inputs.map((input) => buildAddress(input, redactor));
   // Combined: the address with the most reports first (report.txt describes it).
   if (works.length > 1) works.sort((a, b) => b.reports.length - a.reports.length || (a.ip < b.ip ? -1 : 1));
   const main = works[0];
   const ips = works.map((w) => w.ip);
-  const sourceMessageIds = [...new Set(works.flatMap((w) => w.section.sourceMessageIds))];
+  const sourceMessageIds = [...new Set(works.flatMap((w) => w.reports.map((r) => bareId(r.messageId))))];
   const followUps = works.flatMap((w) => (w.input.followUp ? [w.input.followUp] : []));
   const replyTo = operator.replyTo ? sanitizeHeaderValue(operator.replyTo) : null;
   const from = sanitizeHeaderValue(operator.from);
@@ -327,7 +337,7 @@ function draft(inputs: readonly DraftInput[]): ComplaintDraft {
   let inReplyTo: string | null = null;
   if (followUps.length) {
     const ordered = [...followUps].sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
-    const ids = [...new Set(ordered.map((f) => sanitizeHeaderValue(f.messageId.replace(/^<|>$/g, ''), 300).replace(/\s/g, '')))];
+    const ids = [...new Set(ordered.map((f) => bareId(f.messageId)))];
     inReplyTo = ids[ids.length - 1];
     headers['In-Reply-To'] = `<${inReplyTo}>`;
     headers.References = ids.map((id) => `<${id}>`).join(' ');

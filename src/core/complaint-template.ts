@@ -65,6 +65,8 @@ export interface AddressSection {
   hostCount: number;
   /** Fail2Ban jails. */
   services: string[];
+  /** The jails with the port they guard where known: "sshd (port 22)", "recidive". */
+  servicePorts: string[];
   /** X-ARF service/port of the main jail. */
   xarfService: string;
   port: number;
@@ -73,6 +75,7 @@ export interface AddressSection {
   /** "2026-11-24 04:00:01 - 05:12:40 +01:00" */
   timeRange: string;
   hostLogs: HostLog[];
+  /** Message-IDs of the source reports as shown (own host names redacted when configured). */
   sourceMessageIds: string[];
   contact: ContactSection;
   followUp: FollowUpSection | null;
@@ -172,27 +175,31 @@ export function renderComplaintTemplate(template: string, context: ComplaintTemp
 export const DEFAULT_COMPLAINT_TEMPLATE = `Hello,
 
 {{#if combined}}
-we have observed login attacks on our servers from {{count addresses.length "address" "addresses"}} in
-your network: {{join ips ", "}}. Details for each address follow.
+we have observed login attacks on our servers from {{count addresses.length "address" "addresses"}}
+in your network: {{join ips ", "}}.
 {{else}}
 we have observed login attacks on our servers from {{ip}}, an address in your network.
 {{/if}}
-Our intrusion prevention (Fail2Ban) blocked the address after repeated failed logins.
-Please investigate the host behind it and stop this activity.
+Fail2Ban blocked {{#if combined}}each of them{{else}}it{{/if}} after repeated failed logins.
+Please investigate and stop this activity.
 {{#each addresses}}
 
+{{#if ../combined}}
 == {{ip}} ==
-{{#if followUp}}
-This is a follow-up to our report {{followUp.messageId}} of {{followUp.sentAt}}:
-the attacks continued after it.
-{{/if}}
-Attacking address:  {{ip}}
-Attacks:            {{count reports "report"}} from {{count hostCount "host"}}{{#if failures}}, {{count failures "failed login"}}{{/if}}
-Services:           {{join services ", "}} ({{xarfService}}, port {{port}})
-Attacked hosts:     {{join hosts ", "}}
-Time range:         {{timeRange}}
 
-Log excerpt (as logged by each host; times in the host's local time):
+{{/if}}
+{{#if followUp}}
+This follows up on our report {{followUp.messageId}} of {{followUp.sentAt}}:
+the attacks continued after it.
+
+{{/if}}
+Attacking address: {{ip}}
+Attacks:           {{count reports "report"}} from {{count hostCount "host"}}{{#if failures}}, {{count failures "failed login"}}{{/if}}
+Services:          {{join servicePorts ", "}}
+Attacked hosts:    {{join hosts ", "}}
+Time range:        {{timeRange}}
+
+Log excerpt (times as logged by each host):
 {{#each hostLogs}}
 
 {{host}} ({{join services ", "}}, {{count reports "report"}}{{#if omitted}}, last {{lines.length}} of {{total}} lines{{/if}}):
@@ -209,14 +216,14 @@ according to {{contact.source}}{{#if contact.via}} ({{contact.via}}){{/if}}:
 
 Source reports (Message-IDs of the Fail2Ban mails):
 {{#each sourceMessageIds}}
-  <{{this}}>
+  {{this}}
 {{/each}}
 {{/each}}
 
-All times are shown in {{timezone}} unless noted. A machine-readable report in X-ARF
-format (report.txt, login-attack) and the log lines (logfile.log) are attached.
+Times are in {{timezone}} unless noted. A machine-readable report in X-ARF format
+(report.txt, login-attack) and the log lines (logfile.log) are attached.
 
-Please reply to {{operator.contact}} if you have questions or need more information.
+Please reply to {{operator.contact}} with any questions.
 
 Regards,
 {{operator.organisation}}

@@ -9,6 +9,8 @@
 //   validateRedactPatterns(patterns)       -> config problems, each naming the pattern (for config checks)
 //   Redactor.line(text, keepIps)           one log line: sanitised (no control characters) and redacted
 //   Redactor.host(name)                    a reporting host name as shown ("<redacted-host-1>" when own)
+//   Redactor.hostsIn(text)                 own host names and addresses replaced in any one-line text
+//                                          (Message-IDs); no e-mail masking, no patterns
 //   REDACTED_IP, REDACTED_MASK
 //
 // Own hosts are operator.ownHostnames plus the reporting hosts of the complaint (they are the
@@ -44,6 +46,7 @@ export class RedactionConfigError extends Error {
 export interface Redactor {
   line(text: string, keepIps: readonly string[]): string;
   host(name: string | null): string;
+  hostsIn(text: string): string;
 }
 
 const patternCache = new Map<string, RegExp | string>();
@@ -58,7 +61,7 @@ function compilePattern(pattern: string, index: number): RegExp | string {
     // A pattern that matches nothing would put "<X>" between every character.
     result = re.test('') ? `${label} matches the empty string` : re;
   } catch (error) {
-    result = `${label} is not a valid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`;
+    result = `${label} is not a valid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')}`;
   }
   if (patternCache.size < 200) patternCache.set(pattern, result);
   return result;
@@ -115,7 +118,7 @@ export function createRedactor(options: RedactionOptions): Redactor {
     ? new RegExp(`(?<![A-Za-z0-9.-])(?:${hostNames.map(escapeRegExp).join('|')})(?![A-Za-z0-9-]|\\.[A-Za-z0-9])`, 'gi')
     : null;
 
-  function redactPiece(piece: string): string {
+  function redactHosts(piece: string): string {
     let out = piece;
     if (networks.length) {
       out = out.replace(IP_TOKEN, (token) => {
@@ -123,8 +126,14 @@ export function createRedactor(options: RedactionOptions): Redactor {
         return ip && networks.some((r) => rangeContains(r, ip.key)) ? REDACTED_IP : token;
       });
     }
-    out = out.replace(EMAIL, REDACTED_MASK);
     if (hostPattern) out = out.replace(hostPattern, (m) => placeholder(numbers.get(m.toLowerCase()) ?? 0));
+    return out;
+  }
+
+  function redactPiece(piece: string): string {
+    // Own host names before e-mail masking would lose "user@<redacted-host-1>" to "<X>" anyway; mask first.
+    let out = piece.replace(EMAIL, REDACTED_MASK);
+    out = redactHosts(out);
     for (const re of patterns) {
       re.lastIndex = 0;
       out = out.replace(re, REDACTED_MASK);
@@ -137,6 +146,9 @@ export function createRedactor(options: RedactionOptions): Redactor {
       if (!name) return 'unknown host';
       const n = numbers.get(name.trim().toLowerCase().replace(/\.$/, ''));
       return n ? placeholder(n) : sanitizeLine(name);
+    },
+    hostsIn(text) {
+      return redactHosts(sanitizeLine(text));
     },
     line(text, keepIps) {
       let line = sanitizeLine(text);
