@@ -276,3 +276,21 @@ describe('line endings', () => {
     expect(compared).toBe(files.length);
   });
 });
+
+describe('hostile sizes', () => {
+  const ban = '\n\nHi,\n\nThe IP 192.0.2.1 has just been banned by Fail2Ban after\n3 attempts against s.\n\n';
+  it('megabyte-long lines where section headers, summary lines and subjects are looked for', () => {
+    const mails: Array<[string, string, string]> = [
+      ['ban', `Subject: [Fail2Ban] s: banned 192.0.2.1 from h${ban}Here is more information about 192.0.2.1 :\nMatches for ${'a'.repeat(2_000_000)}\n`, 's'],
+      ['ban', `Subject: [Fail2Ban] s: banned 192.0.2.1 from h${ban}Lines containing IP:x in ${' a'.repeat(1_000_000)}b\n`, 's'],
+      ['summary', `Subject: [Fail2Ban] s: summary from h\n\nThese hosts have been banned by Fail2Ban.\n${`: ${'x'.repeat(50)} `.repeat(40_000)}\n`, ''],
+      ['malformed', `Subject: [Fail2Ban] ${': banned '.repeat(200_000)}\n\nx`, ''],
+      ['other', `Subject: ${'=?utf-8?q?a?= '.repeat(50_000)}\n\nx`, ''],
+    ];
+    for (const [kind, text, service] of mails) {
+      const mail = parseMail(Buffer.from(text));
+      expect(mail.kind).toBe(kind);
+      if (kind === 'ban') expect(mail.reports.map((r) => [r.ip, r.service])).toEqual([['192.0.2.1', service]]);
+    }
+  }, 20_000);
+});
