@@ -86,9 +86,10 @@ export async function composeComplaintMail(c: OutgoingComplaint): Promise<Compos
   const envelope = node.getEnvelope();
   const built = await new Promise<Buffer>((resolve, reject) => node.build((err, buf) => (err ? reject(err) : resolve(buf))));
   // nodemailer normalises header names to "X-Xarf"; X-ARF readers expect the spelling of the spec.
-  const end = built.indexOf('\r\n\r\n');
-  const head = built.subarray(0, end).toString('latin1').replace(/^X-Xarf: /m, 'X-XARF: ');
-  const raw = Buffer.concat([Buffer.from(head, 'latin1'), built.subarray(end)]);
+  // Line ends as they travel (CRLF), so the stored bytes are the bytes the server receives.
+  const text = built.toString('latin1').replace(/\r?\n/g, '\r\n');
+  const end = text.indexOf('\r\n\r\n');
+  const raw = Buffer.from(text.slice(0, end).replace(/^X-Xarf: /m, 'X-XARF: ') + text.slice(end), 'latin1');
   return { raw, envelope: { from: envelope.from || '', to: envelope.to } };
 }
 
