@@ -312,6 +312,49 @@ describe('cache', () => {
   });
 });
 
+describe('RDAP bootstrap data', () => {
+  it('fetches fresh bootstrap files once, keeps them next to the database, and uses them', async () => {
+    const own = fs.mkdtempSync(path.join(dir, 'boot-'));
+    const doc = JSON.parse(reg.rdap.bootstrap.ipv4) as { services: [string[], string[]][] };
+    // The fresh data moves 8.0.0.0/8 to RIPE: the lookup must follow it.
+    for (const [cidrs] of doc.services) {
+      const at = cidrs.indexOf('8.0.0.0/8');
+      if (at >= 0) cidrs.splice(at, 1);
+    }
+    doc.services.find(([, urls]) => urls[0] === 'https://rdap.db.ripe.net/')![0].push('8.0.0.0/8');
+    const shipped = reg.rdap.bootstrap.ipv4;
+    reg.rdap.bootstrap.ipv4 = JSON.stringify(doc);
+    try {
+      const s1 = openStore(path.join(own, 'a.db'));
+      await new ContactResolver(s1, reg.lookupConfig(rdapOnly)).resolve('8.8.8.8');
+      s1.close();
+      expect(reg.rdap.bootstrap.requests).toEqual(['/iana/ipv4.json', '/iana/ipv6.json']);
+      expect(reg.rdap.requests.ripe).toEqual(['/ripe/ip/8.8.8.8']);
+      expect(JSON.parse(fs.readFileSync(path.join(own, 'rdap-bootstrap', 'ipv4.json'), 'utf8'))).toEqual(doc);
+      // A later run finds the kept copy fresh: no download, same routing.
+      const s2 = openStore(path.join(own, 'a.db'));
+      await new ContactResolver(s2, reg.lookupConfig(rdapOnly)).resolve('8.8.4.4');
+      s2.close();
+      expect(reg.rdap.bootstrap.requests).toHaveLength(2);
+      expect(reg.rdap.requests.ripe).toEqual(['/ripe/ip/8.8.8.8', '/ripe/ip/8.8.4.4']);
+    } finally {
+      reg.rdap.bootstrap.ipv4 = shipped;
+    }
+  });
+
+  it('a broken download is not used: the shipped snapshot is, and the problem is reported', async () => {
+    const own = fs.mkdtempSync(path.join(dir, 'boot-'));
+    reg.rdap.bootstrap.mode = 'garbage';
+    const s1 = openStore(path.join(own, 'b.db'));
+    const res = new ContactResolver(s1, reg.lookupConfig(rdapOnly));
+    const r = await res.resolve('8.8.8.8');
+    s1.close();
+    expect(r.chosen?.address).toBe('network-abuse@dns-provider.example');
+    expect(res.bootstrapProblem()).toMatch(/bootstrap refresh failed.*not JSON.*shipped snapshot/);
+    expect(fs.existsSync(path.join(own, 'rdap-bootstrap', 'ipv4.json'))).toBe(false);
+  });
+});
+
 describe('overrides, offline mode, special ranges', () => {
   it('a CIDR override wins without any request; "never report" stops it', async () => {
     addOverride(store, { range: parseCidr('185.220.100.0/24'), addresses: ['abuse-desk@hosting-eu.example'], neverReport: false, note: 'agreed by phone', createdAt: clock });

@@ -107,9 +107,13 @@ export const lookupSchema = z
         baseUrlMap: z.record(z.string(), z.string()).default({}),
         /** One base URL for every address (tests, proxies). */
         baseUrl: z.string().optional(),
+        /** Where fresh bootstrap files (ipv4.json, ipv6.json) are fetched from when online. */
+        bootstrapUrl: z.string().default('https://data.iana.org/rdap/'),
+        /** Fetch fresh bootstrap files when the kept copy is older than this; 0 = never (use the snapshot). */
+        bootstrapRefreshDays: z.number().min(0).default(30),
       })
       .strict()
-      .default({ enabled: true, baseUrlMap: {} }),
+      .default({ enabled: true, baseUrlMap: {}, bootstrapUrl: 'https://data.iana.org/rdap/', bootstrapRefreshDays: 30 }),
     whois: z
       .object({
         enabled: z.boolean().default(true),
@@ -134,7 +138,7 @@ export const lookupSchema = z
   .strict()
   .default({
     offline: false,
-    rdap: { enabled: true, baseUrlMap: {} },
+    rdap: { enabled: true, baseUrlMap: {}, bootstrapUrl: 'https://data.iana.org/rdap/', bootstrapRefreshDays: 30 },
     whois: { enabled: true, server: 'whois.iana.org', serverMap: {}, maxReferrals: 3 },
     timeoutMs: 10_000,
     minGapMs: 1_000,

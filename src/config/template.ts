@@ -52,6 +52,8 @@ lookup:
     # bootstrapDir: ./rdap-bootstrap   # IANA ipv4.json / ipv6.json instead of the shipped snapshot
     baseUrlMap: {}                     # replace RDAP base URLs, e.g. for a proxy
     # baseUrl: http://127.0.0.1:8080/  # one RDAP server for every address
+    bootstrapUrl: https://data.iana.org/rdap/   # fresh ipv4.json/ipv6.json come from here
+    bootstrapRefreshDays: 30           # refresh the kept copy when older; 0 = always the shipped snapshot
   whois:
     enabled: true
     server: whois.iana.org       # where referrals start

@@ -108,3 +108,26 @@ export function mapRdapUrl(url: string, config: { baseUrl?: string; baseUrlMap: 
   }
   return url;
 }
+
+const FILES = ['ipv4.json', 'ipv6.json'] as const;
+
+/** Age of the kept copy in `dir` (the older file), or null when it is missing. */
+export function bootstrapAgeMs(dir: string, now: number): number | null {
+  try {
+    return Math.max(...FILES.map((f) => now - fs.statSync(path.join(dir, f)).mtimeMs));
+  } catch {
+    return null;
+  }
+}
+
+/** Writes both files atomically (temp file + rename), after they parsed. */
+export function saveBootstrap(dir: string, texts: readonly string[]): void {
+  fs.mkdirSync(dir, { recursive: true });
+  FILES.forEach((f, i) => {
+    const tmp = path.join(dir, `.${f}.${process.pid}.tmp`);
+    fs.writeFileSync(tmp, texts[i]!);
+    fs.renameSync(tmp, path.join(dir, f));
+  });
+}
+
+export const BOOTSTRAP_FILES = FILES;

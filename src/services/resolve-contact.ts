@@ -22,7 +22,7 @@ import type { Config } from '../config/schema.js';
 import { ipFromKey, neverReportReason, parseCidr, parseIp, rangeContains, type IpRange, type ParsedIp } from '../core/ip-ranges.js';
 import { judgeAddresses, type AddressField, type Confidence, type JudgedAddress } from '../core/abuse-contact.js';
 import { sanitizeLine } from '../core/sanitize.js';
-import { mapRdapUrl, RdapBootstrap } from '../lookup/rdap-bootstrap.js';
+import { BOOTSTRAP_FILES, bootstrapAgeMs, mapRdapUrl, RdapBootstrap, saveBootstrap } from '../lookup/rdap-bootstrap.js';
 import { parseRdapIpNetwork, rdapGet } from '../lookup/rdap.js';
 import { LookupError, RateLimitError, type AnswerNetwork, type AnswerRange, type RegistryAnswer } from '../lookup/registry-answer.js';
 import { ServerGate } from '../lookup/throttle.js';
@@ -113,6 +113,8 @@ export class ContactResolver {
   /** IANA's answers, by the block they cover: one IANA query per block, not per address. */
   private readonly ianaReferrals: Array<{ range: IpRange; refer: string }> = [];
   private readonly lanes = new Map<string, Promise<unknown>>();
+  private bootstrapRefresh: Promise<void> | undefined;
+  private bootstrapNote: string | null = null;
 
   constructor(
     private readonly store: Store,
@@ -141,6 +143,7 @@ export class ContactResolver {
     const refresh = options.refresh ?? false;
     const local = this.resolveLocal(parsed, refresh);
     if (local) return local;
+    await this.ensureBootstrap();
     // One lookup at a time per registry; when its turn comes, the cache is probed again,
     // so an address whose range was cached while it waited costs no request.
     return this.inLane(this.registryKey(parsed), () =>
@@ -406,9 +409,62 @@ export class ContactResolver {
   private bootstrap(): RdapBootstrap | null {
     if (this.bootstrapData === undefined) {
       const dir = this.config.rdap.bootstrapDir ? this.resolvePath(this.config.rdap.bootstrapDir) : undefined;
-      this.bootstrapData = RdapBootstrap.load(dir);
+      // The kept copy when there is one (refreshed by ensureBootstrap), else the shipped snapshot.
+      const kept = this.bootstrapKeepDir();
+      try {
+        this.bootstrapData = RdapBootstrap.load(kept && bootstrapAgeMs(kept, Date.now()) !== null ? kept : dir);
+      } catch (err) {
+        if (!dir) throw err;
+        this.bootstrapData = RdapBootstrap.load();
+      }
     }
     return this.bootstrapData;
+  }
+
+  /** Where fetched bootstrap files are kept: lookup.rdap.bootstrapDir, else next to the database. */
+  private bootstrapKeepDir(): string | null {
+    if (this.config.rdap.bootstrapDir) return this.resolvePath(this.config.rdap.bootstrapDir);
+    if (!this.store.path || this.store.path === ':memory:') return null;
+    return path.join(path.dirname(path.resolve(this.store.path)), 'rdap-bootstrap');
+  }
+
+  /**
+   * Refreshes the bootstrap data once per resolver when the kept copy is missing or older
+   * than rdap.bootstrapRefreshDays (never in offline mode). A failed download is not
+   * retried in this run; the kept copy or the shipped snapshot is used instead.
+   */
+  private ensureBootstrap(): Promise<void> {
+    this.bootstrapRefresh ??= (async () => {
+      const { rdap } = this.config;
+      const dir = this.bootstrapKeepDir();
+      if (this.opts.bootstrap || this.config.offline || !rdap.enabled || !dir || rdap.bootstrapRefreshDays <= 0) return;
+      const age = bootstrapAgeMs(dir, Date.now());
+      if (age !== null && age < rdap.bootstrapRefreshDays * 86_400_000) return;
+      try {
+        const base = rdap.bootstrapUrl.endsWith('/') ? rdap.bootstrapUrl : `${rdap.bootstrapUrl}/`;
+        const texts: string[] = [];
+        for (const file of BOOTSTRAP_FILES) {
+          const url = `${base}${file}`;
+          // Two requests a month to IANA, not to a registry: outside the gate, so a failure
+          // here never puts an RDAP server that shares the host into backoff.
+          const res = await rdapGet(url, { timeoutMs: this.config.timeoutMs, maxBytes: this.config.maxAnswerBytes, mapUrl: (u) => u, fetch: this.opts.fetch });
+          if (!('json' in res) || res.json === null) throw new LookupError(`${url}: no bootstrap file there`);
+          texts.push(res.text);
+        }
+        const fresh = RdapBootstrap.fromJson(texts);
+        if (fresh.services.length < 10) throw new LookupError('bootstrap data looks truncated');
+        saveBootstrap(dir, texts);
+        this.bootstrapData = fresh;
+      } catch (err) {
+        this.bootstrapNote = `RDAP bootstrap refresh failed (${(err as Error).message}); using the ${age === null ? 'shipped snapshot' : 'kept copy'}`;
+      }
+    })();
+    return this.bootstrapRefresh;
+  }
+
+  /** Why the bootstrap data could not be refreshed in this run, if it could not. */
+  bootstrapProblem(): string | null {
+    return this.bootstrapNote;
   }
 
   private registryKey(ip: ParsedIp): string {

@@ -92,6 +92,8 @@ export interface RdapServer {
   answers: Record<Rir, AnswerTable<string>>;
   add(rir: Rir, cidr: string, json: unknown): void;
   baseUrl(rir: Rir): string;
+  /** IANA's bootstrap files served at /iana/ipv4.json and /iana/ipv6.json (the shipped snapshot unless replaced). */
+  bootstrap: { ipv4: string; ipv6: string; requests: string[]; mode: 'normal' | 'garbage' };
 }
 
 export interface Registries {
@@ -246,8 +248,21 @@ async function startRdap(sockets: Set<net.Socket>): Promise<RdapServer> {
     answers,
     add: (rir, cidr, json) => answers[rir].add(cidr, typeof json === 'string' ? json : JSON.stringify(json)),
     baseUrl: (rir) => `http://127.0.0.1:${server.port}/${rir}/`,
+    bootstrap: {
+      ipv4: fs.readFileSync(path.join(root, 'data', 'rdap-bootstrap', 'ipv4.json'), 'utf8'),
+      ipv6: fs.readFileSync(path.join(root, 'data', 'rdap-bootstrap', 'ipv6.json'), 'utf8'),
+      requests: [],
+      mode: 'normal',
+    },
   };
   const httpServer = http.createServer((req, res) => {
+    const boot = /^\/iana\/(ipv4|ipv6)\.json$/.exec(req.url ?? '');
+    if (boot) {
+      server.bootstrap.requests.push(req.url!);
+      const body = server.bootstrap.mode === 'garbage' ? '<html>maintenance</html>' : server.bootstrap[boot[1] as 'ipv4' | 'ipv6'];
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      return;
+    }
     const m = /^\/(ripe|arin|apnic|lacnic|afrinic)\/ip\/(.+)$/.exec(req.url ?? '');
     if (!m) {
       res.writeHead(400).end();
@@ -317,6 +332,7 @@ export async function startRegistries(): Promise<Registries> {
         rdap: {
           enabled: true,
           baseUrlMap: Object.fromEntries(RIRS.map((r) => [RDAP_BASES[r], rdap.baseUrl(r)])),
+          bootstrapUrl: `http://127.0.0.1:${rdap.port}/iana/`,
           ...rdapPatch,
         },
         whois: {
@@ -339,6 +355,8 @@ export async function startRegistries(): Promise<Registries> {
         rdap.requests[r].length = 0;
         rdap.mode[r] = 'normal';
       }
+      rdap.bootstrap.requests.length = 0;
+      rdap.bootstrap.mode = 'normal';
     },
     async close() {
       for (const s of sockets) s.destroy();
