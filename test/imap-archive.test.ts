@@ -142,6 +142,25 @@ describe('archive moves (real Dovecot)', () => {
     store.close();
   });
 
+  it('finds a mail an earlier, unrecorded move already put in the archive (by Message-ID)', async () => {
+    const { store, config } = await fetchedStore('Inbox4', 3);
+    const [, second, third] = rows(store);
+    // Moved behind the store's back, as when the answer to a MOVE was lost with the connection.
+    await dovecot.doveadm(['move', '-u', dovecot.user, 'Archive', 'mailbox', 'Inbox4', 'uid', String(second!.uid)]);
+    const result = await archiveStoredMessages(store, config, [second!.id, third!.id]);
+    expect(result).toEqual({ archived: 2, failed: 0, skipped: 0, errors: [] });
+    const after = rows(store);
+    const archived = await serverMails('Archive');
+    for (const row of [after[1]!, after[2]!]) {
+      expect(row.mailbox).toBe('Archive');
+      expect(archived.get(row.uid!)?.equals(row.raw)).toBe(true);
+    }
+    // Without a Message-ID to look for, a vanished mail is reported, not guessed.
+    const [lost] = await moveToArchive(config, [{ mailbox: 'Inbox4', uidValidity: after[0]!.uid_validity!, uid: 77 }]);
+    expect(lost).toMatchObject({ to: null, moved: false, error: 'UID 77 is no longer in Inbox4' });
+    store.close();
+  });
+
   it('archives stored messages by row id and skips what has no IMAP location or is archived', async () => {
     const { store, config } = await fetchedStore('Inbox3', 3);
     const ids = rows(store).map((r) => r.id);

@@ -13,12 +13,22 @@ export interface MailLocation {
   uid: number;
 }
 
+export interface ArchiveItem extends MailLocation {
+  /**
+   * The mail's Message-ID (without brackets), when it has a real one. A mail no longer at
+   * its UID (an earlier move whose answer was lost) is then looked for in the archive.
+   */
+  messageId?: string | null;
+}
+
 export interface ArchiveMove {
   from: MailLocation;
   /** Where the mail is now; null when it was not moved (see error) or the server did not say. */
   to: MailLocation | null;
   /** The mail left its mailbox (true also when the server did not report the new UID). */
   moved: boolean;
+  /** It was already in the archive (found there by Message-ID), moved by an earlier run. */
+  foundInArchive?: boolean;
   error?: string;
 }
 
@@ -30,7 +40,7 @@ const MOVE_CHUNK = 500;
  * mail: each result says what happened. Throws ImapError only when the server cannot
  * be reached, refuses the login, or the archive mailbox cannot be created.
  */
-export async function moveToArchive(config: Config, items: readonly MailLocation[]): Promise<ArchiveMove[]> {
+export async function moveToArchive(config: Config, items: readonly ArchiveItem[]): Promise<ArchiveMove[]> {
   if (!items.length) return [];
   if (!config.imap.url) throw new ImapError('mailbox', 'no mailbox configured (imap.url)');
   const account = imapAccount(config.imap.url);
@@ -39,7 +49,7 @@ export async function moveToArchive(config: Config, items: readonly MailLocation
   const client = await connectImap(account, config.imap);
   try {
     await ensureMailbox(client, archive, account);
-    const byMailbox = new Map<string, MailLocation[]>();
+    const byMailbox = new Map<string, ArchiveItem[]>();
     for (const item of items) {
       if (item.mailbox === archive) continue;
       const list = byMailbox.get(item.mailbox) ?? [];
@@ -57,12 +67,14 @@ export async function moveToArchive(config: Config, items: readonly MailLocation
         }
       }
     }
+    await findInArchive(client, archive, items, outcomes);
   } catch (err) {
     throw describeImapError(err, account, 'archiving');
   } finally {
     await disconnectImap(client);
   }
-  return items.map((item) => {
+  return items.map(({ mailbox, uidValidity, uid }) => {
+    const item = { mailbox, uidValidity, uid };
     if (item.mailbox === archive) return { from: item, to: { ...item }, moved: false };
     return { from: item, ...(outcomes.get(locationKey(item)) ?? { to: null, moved: false, error: 'not attempted' }) };
   });
@@ -85,11 +97,37 @@ async function ensureMailbox(client: ImapFlow, path: string, account: ReturnType
   }
 }
 
+const MISSING = 'is no longer in';
+
+/**
+ * Mails that were gone from their UID but carry a Message-ID: if the archive holds
+ * exactly one mail with it, that is where an earlier, unrecorded move put it.
+ */
+async function findInArchive(client: ImapFlow, archive: string, items: readonly ArchiveItem[], outcomes: Map<string, Outcome>): Promise<void> {
+  const lost = items.filter((item) => {
+    const outcome = outcomes.get(locationKey(item));
+    return item.messageId && !item.messageId.endsWith('@abusedesk.invalid') && outcome?.error?.includes(MISSING);
+  });
+  if (!lost.length) return;
+  const lock = await client.getMailboxLock(archive, { readOnly: true, description: 'abusedesk archive lookup' });
+  try {
+    const uidValidity = Number((client.mailbox as MailboxObject).uidValidity);
+    for (const item of lost) {
+      const found = await client.search({ header: { 'message-id': `<${item.messageId}>` } }, { uid: true });
+      if (Array.isArray(found) && found.length === 1) {
+        outcomes.set(locationKey(item), { to: { mailbox: archive, uidValidity, uid: found[0]! }, moved: true, foundInArchive: true });
+      }
+    }
+  } finally {
+    lock.release();
+  }
+}
+
 /** Moves one mailbox's mails, recording the outcome per location. */
 async function moveGroup(
   client: ImapFlow,
   mailbox: string,
-  group: MailLocation[],
+  group: ArchiveItem[],
   archive: string,
   outcomes: Map<string, Outcome>,
 ): Promise<void> {
@@ -120,7 +158,7 @@ async function moveGroup(
           outcomes.set(locationKey({ mailbox, uidValidity, uid }), {
             to: null,
             moved: false,
-            error: `UID ${uid} is no longer in ${mailbox}`,
+            error: `UID ${uid} ${MISSING} ${mailbox}`,
           });
         }
       }

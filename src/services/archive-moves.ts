@@ -2,7 +2,7 @@
 // mailbox, UIDVALIDITY, UID) and marks them archived. The mail itself (raw bytes,
 // classification) is never touched.
 import type { Config } from '../config/schema.js';
-import { moveToArchive, type ArchiveMove, type MailLocation } from '../mail/imap-archive.js';
+import { moveToArchive, type ArchiveItem, type ArchiveMove, type MailLocation } from '../mail/imap-archive.js';
 import type { Store } from '../store/db.js';
 
 export interface ArchiveRecordResult {
@@ -61,10 +61,11 @@ export async function archiveStoredMessages(
   messageRowIds: readonly number[],
   now: Date = new Date(),
 ): Promise<ArchiveMessagesResult> {
-  const select = store.sqlite.prepare<[number], { mailbox: string | null; uid_validity: number | null; uid: number | null; archived_at: number | null }>(
-    'SELECT mailbox, uid_validity, uid, archived_at FROM messages WHERE id = ?',
-  );
-  const items: MailLocation[] = [];
+  const select = store.sqlite.prepare<
+    [number],
+    { message_id: string; mailbox: string | null; uid_validity: number | null; uid: number | null; archived_at: number | null }
+  >('SELECT message_id, mailbox, uid_validity, uid, archived_at FROM messages WHERE id = ?');
+  const items: ArchiveItem[] = [];
   let skipped = 0;
   for (const id of new Set(messageRowIds)) {
     const row = select.get(id);
@@ -72,7 +73,7 @@ export async function archiveStoredMessages(
       skipped++;
       continue;
     }
-    items.push({ mailbox: row.mailbox, uidValidity: row.uid_validity, uid: row.uid });
+    items.push({ mailbox: row.mailbox, uidValidity: row.uid_validity, uid: row.uid, messageId: row.message_id });
   }
   const moves = await moveToArchive(config, items);
   const recorded = recordArchived(store, moves, now);
