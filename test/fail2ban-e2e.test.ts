@@ -32,6 +32,8 @@ const V6_LINES = [
 ];
 // Another attacker whose address starts like V6: grep -wF pulls it into V6's report.
 const V6_LONGER = line(7, `sshd[3107]: Failed password for oracle from ${V6}:1 port 51007 ssh2`);
+const WEB = '198.51.100.45';
+const WEB_LINES = [8, 9, 10].map((s) => line(s, `sshd[32${s}]: Failed password for wp-admin from ${WEB} port 520${s} ssh2`));
 
 beforeAll(async () => {
   dovecot = await startDovecot();
@@ -42,7 +44,11 @@ beforeAll(async () => {
   f2b = await startFail2Ban({
     deliver,
     hostname: 'web1.example.net',
-    jails: [{ name: 'sshd', actions: ['sendmail-whois-lines'] }],
+    jails: [
+      { name: 'sshd', actions: ['sendmail-whois-lines'] },
+      // The mail(1) family through the real bsd-mailx: "To: <dest>, set escape", a charset label, no From.
+      { name: 'Web-Login,API', actions: ['mail-whois-lines'] },
+    ],
   });
   env = { ABUSEDESK_DB: path.join(dir, 'desk.db'), XDG_CONFIG_HOME: path.join(dir, 'xdg'), ABUSEDESK_IMAP_URL: dovecot.imapUrl() };
 }, 60_000);
@@ -56,17 +62,19 @@ afterAll(async () => {
 describe('real Fail2Ban -> Dovecot -> abusedesk fetch', () => {
   it('stores each ban with IP, jail, reporting host and only that IP\'s log lines', async () => {
     f2b.appendLog('sshd', [...V4_LINES, V6_LONGER, ...V6_LINES]);
+    f2b.appendLog('Web-Login,API', WEB_LINES);
     await f2b.waitForBan('sshd', V4);
     await f2b.waitForBan('sshd', V6);
-    // Start notice + two ban reports, delivered by the action into the INBOX.
+    await f2b.waitForBan('Web-Login,API', WEB);
+    // Two start notices + three ban reports, delivered by the actions into the INBOX.
     const until = Date.now() + 20_000;
-    while ((await dovecot.count()) < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-    expect(await dovecot.count()).toBe(3);
+    while ((await dovecot.count()) < 5 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(await dovecot.count()).toBe(5);
 
     const fetch = await runCli(['fetch', '--json'], { env });
     expect(fetch.stderr).toBe('');
     expect(fetch.code).toBe(0);
-    expect(JSON.parse(fetch.stdout)).toMatchObject({ fetched: 3, stored: 3, reports: 2, errors: 0 });
+    expect(JSON.parse(fetch.stdout)).toMatchObject({ fetched: 5, stored: 5, reports: 3, errors: 0 });
 
     const v4 = (await runCli(['reports', V4, '--json'], { env })).stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(v4).toHaveLength(1);
@@ -85,8 +93,14 @@ describe('real Fail2Ban -> Dovecot -> abusedesk fetch', () => {
     expect(raws.some((raw) => raw.includes(V6_LONGER))).toBe(true);
     expect(v6[0].logLines).toEqual(V6_LINES);
 
+    const web = (await runCli(['reports', WEB, '--json'], { env })).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(web).toHaveLength(1);
+    expect(web[0]).toMatchObject({ ip: WEB, service: 'Web-Login,API', reporter: 'web1.example.net', failures: 3 });
+    expect(web[0].logLines).toEqual(WEB_LINES);
+    expect(raws.some((raw) => raw.includes(`To: abuse-desk@example.net, set escape`) && raw.includes(`banned ${WEB} from`))).toBe(true);
+
     const messages = (await runCli(['messages', '--json'], { env })).stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(messages.map((m: { kind: string }) => m.kind).sort()).toEqual(['ban', 'ban', 'notice']);
+    expect(messages.map((m: { kind: string }) => m.kind).sort()).toEqual(['ban', 'ban', 'ban', 'notice', 'notice']);
     expect(messages.every((m: { error: string | null; trusted: boolean }) => m.error === null && m.trusted)).toBe(true);
   }, 60_000);
 });
