@@ -495,6 +495,11 @@ function autoreplies(): Record<string, Buffer> {
       ['From: abuse@transit.example', 'To: abuse@example.net', 'Subject: Re: abuse report about 198.51.100.23', 'Precedence: auto_reply'],
       'We have received your report.',
     ),
+    // vacation(1): no Auto-Submitted, only "Precedence: junk" and its own subject.
+    'vacation-precedence-junk.eml': mail(
+      ['From: ops@small-isp.example', 'To: abuse@example.net', 'Subject: Re: abuse report about 192.0.2.10', 'Precedence: junk'],
+      'I am away until 1 December.',
+    ),
     'ticket-ack.eml': mail(
       [
         'From: Abuse Desk <abuse@isp.example>',
@@ -515,7 +520,7 @@ function others(): Record<string, Buffer> {
       'Hi, my IP 198.51.100.23 was blocked. Can you remove it?\n\nJane',
     ),
     'newsletter-html.eml': mail(
-      ['From: news@vendor.example', 'To: abuse@example.net', 'Subject: =?iso-8859-1?Q?Neuigkeiten_f=FCr_Sie?=', 'MIME-Version: 1.0', 'Content-Type: text/html; charset=iso-8859-1', 'Message-ID: <news-1@vendor.example>'],
+      ['From: news@vendor.example', 'To: abuse@example.net', 'Subject: =?iso-8859-1?Q?Neuigkeiten_f=FCr_Sie?=', 'Precedence: bulk', 'MIME-Version: 1.0', 'Content-Type: text/html; charset=iso-8859-1', 'Message-ID: <news-1@vendor.example>'],
       '<html><body><p>Neuigkeiten f\xfcr Sie</p></body></html>',
     ),
     // A human reply quoting a report: quoted lines are not a report.

@@ -37,6 +37,9 @@ const EXPECTED: Record<string, MailExpect> = {
   'autoreply/ticket-ack.eml': {
     kind: 'autoreply',
   },
+  'autoreply/vacation-precedence-junk.eml': {
+    kind: 'autoreply',
+  },
   'autoreply/vacation.eml': {
     kind: 'autoreply',
   },

@@ -113,10 +113,11 @@ function classifyByHeaders(headers: MailHeaders, ct: ContentType, from: string |
   return null;
 }
 
-/** Machine-made mails that are not Fail2Ban's (ticket systems acknowledging a complaint). */
+/** Machine-made mails that are not Fail2Ban's (ticket systems acknowledging a complaint,
+ *  vacation(1) with "Precedence: junk"). "bulk" is newsletters: those stay 'other'. */
 function isWeakAutoReply(headers: MailHeaders): boolean {
   const autoSubmitted = field(headers, 'auto-submitted');
-  return (autoSubmitted !== '' && autoSubmitted !== 'no') || /^(?:junk|bulk)$/.test(field(headers, 'precedence'));
+  return (autoSubmitted !== '' && autoSubmitted !== 'no') || field(headers, 'precedence') === 'junk';
 }
 
 /** The text body: the mail itself, or its first text/plain part. */
