@@ -14,6 +14,12 @@ import {
   type MessageSummary,
 } from '../store/repos/messages.js';
 import { countReports, parseReportQuery, reportsOfMessage, type ReportQuery } from '../store/repos/reports.js';
+import { complaintFromRow, complaintIpsOf, getComplaint, reportsOfComplaint } from '../store/repos/complaints.js';
+import { addOverride } from '../store/repos/contacts.js';
+import { listRuns, runLogOf } from '../store/repos/runs.js';
+import type { ComplaintRow, RunLogRow, RunRow } from '../store/schema/complaints.js';
+import { parseCidr, parseIp } from '../core/ip-ranges.js';
+import { normalizeAddress } from '../core/abuse-contact.js';
 
 /**
  * A list the desk can window: rows in list order (newest first), fetched relative
@@ -270,4 +276,147 @@ export function deskStats(store: Store, now: Date = new Date(), days = 14): Desk
     },
     complaints,
   };
+}
+
+// ---- candidates, complaints, runs: the rest of the desk's reads ----
+
+/** One row of the Candidates list: the aggregate of an IP's unused reports (cheap, from one GROUP BY). */
+export interface CandidateRow {
+  ipKey: string;
+  ip: string;
+  reports: number;
+  reporters: number;
+  services: string;
+  firstSeen: Date;
+  lastSeen: Date;
+  private: boolean;
+}
+
+type CandidateRaw = { ip_key: string; ip: string; n: number; hosts: number; services: string | null; first: number; last: number; priv: number };
+
+function candidateFromRaw(r: CandidateRaw): CandidateRow {
+  return {
+    ipKey: r.ip_key,
+    ip: r.ip,
+    reports: r.n,
+    reporters: r.hosts,
+    services: r.services ?? '',
+    firstSeen: new Date(r.first),
+    lastSeen: new Date(r.last),
+    private: r.priv > 0,
+  };
+}
+
+/**
+ * Candidates (IPs with unused reports), newest last-seen first, keyset-paged on
+ * (lastSeen, ipKey) like services/candidates listCandidates, in both directions.
+ * Eligibility and contact (services/candidates evaluateIp) are filled in by the
+ * desk for the rows on screen only.
+ */
+export function candidateSource(store: Store): PageSource<CandidateRow> {
+  const select = `SELECT ip_key, min(ip) AS ip, count(*) AS n, count(DISTINCT lower(reporter)) AS hosts,
+      group_concat(DISTINCT service) AS services, min(banned_at) AS first, max(banned_at) AS last, max(private) AS priv
+    FROM reports WHERE complaint_id IS NULL GROUP BY ip_key`;
+  const newestFirst = store.sqlite.prepare<{ limit: number }, CandidateRaw>(`${select} ORDER BY last DESC, ip_key DESC LIMIT @limit`);
+  const oldestFirst = store.sqlite.prepare<{ limit: number }, CandidateRaw>(`${select} ORDER BY last ASC, ip_key ASC LIMIT @limit`);
+  const older = store.sqlite.prepare<{ limit: number; last: number; key: string }, CandidateRaw>(
+    `${select} HAVING max(banned_at) < @last OR (max(banned_at) = @last AND ip_key < @key) ORDER BY last DESC, ip_key DESC LIMIT @limit`,
+  );
+  const newer = store.sqlite.prepare<{ limit: number; last: number; key: string }, CandidateRaw>(
+    `${select} HAVING max(banned_at) > @last OR (max(banned_at) = @last AND ip_key > @key) ORDER BY last ASC, ip_key ASC LIMIT @limit`,
+  );
+  const count = store.sqlite.prepare<[], { n: number }>('SELECT count(DISTINCT ip_key) AS n FROM reports WHERE complaint_id IS NULL');
+  return {
+    key: (row) => row.ipKey,
+    count: () => count.get()?.n ?? 0,
+    first: (limit) => newestFirst.all({ limit }).map(candidateFromRaw),
+    last: (limit) => oldestFirst.all({ limit }).map(candidateFromRaw).reverse(),
+    after: (row, limit) => older.all({ limit, last: row.lastSeen.getTime(), key: row.ipKey }).map(candidateFromRaw),
+    before: (row, limit) => newer.all({ limit, last: row.lastSeen.getTime(), key: row.ipKey }).map(candidateFromRaw).reverse(),
+  };
+}
+
+export type ComplaintList = 'pending' | 'sent';
+
+/** Pending: drafts, approved (not yet sent) and deferred. Sent: everything that went out or ended. */
+const LIST_STATES: Record<ComplaintList, string> = {
+  pending: "state IN ('draft', 'approved', 'deferred')",
+  sent: "state IN ('sending', 'sent', 'failed', 'rejected')",
+};
+
+/**
+ * Complaints of one list, newest change first, keyset-paged on (updatedAt, id) in
+ * both directions (repos/complaints pages one way only). Rows come without the
+ * raw mail.
+ */
+export function complaintSource(store: Store, list: ComplaintList): PageSource<ComplaintRow> {
+  const where = LIST_STATES[list];
+  const cols = `id, state, ip, ip_key, recipient, abuse_contact, contact, message_id, in_reply_to, subject, body_text,
+    xarf_report, evidence_log, source_message_ids, reason, created_at, updated_at, approved_by, approved_at, lease_owner,
+    lease_until, attempts, next_attempt_at, sending_at, sent_at, smtp_response, last_error, needs_operator, reject_reason,
+    NULL AS raw_mail, bounced_at, bounce_message_row_id, run_id`;
+  const q = (extra: string, order: 'DESC' | 'ASC') =>
+    store.sqlite.prepare(`SELECT ${cols} FROM complaints WHERE ${where} ${extra} ORDER BY updated_at ${order}, id ${order} LIMIT @limit`);
+  const first = q('', 'DESC');
+  const last = q('', 'ASC');
+  const older = q('AND (updated_at < @at OR (updated_at = @at AND id < @id))', 'DESC');
+  const newer = q('AND (updated_at > @at OR (updated_at = @at AND id > @id))', 'ASC');
+  const count = store.sqlite.prepare<[], { n: number }>(`SELECT count(*) AS n FROM complaints WHERE ${where}`);
+  const rows = (raw: unknown[]) => (raw as Record<string, unknown>[]).map(complaintFromRow);
+  return {
+    key: (row) => String(row.id),
+    count: () => count.get()?.n ?? 0,
+    first: (limit) => rows(first.all({ limit })),
+    last: (limit) => rows(last.all({ limit })).reverse(),
+    after: (row, limit) => rows(older.all({ limit, at: row.updatedAt.getTime(), id: row.id })),
+    before: (row, limit) => rows(newer.all({ limit, at: row.updatedAt.getTime(), id: row.id })).reverse(),
+  };
+}
+
+export interface ComplaintDetail {
+  complaint: ComplaintRow;
+  ips: string[];
+  reports: ReportRow[];
+}
+
+export function complaintDetail(store: Store, id: number): ComplaintDetail | null {
+  const complaint = getComplaint(store, id);
+  if (!complaint) return null;
+  return { complaint, ips: complaintIpsOf(store, id), reports: reportsOfComplaint(store, id) };
+}
+
+/** Re-reads complaints (a bulk action's confirmation names their current recipients). */
+export function complaintsByIds(store: Store, ids: readonly number[]): ComplaintRow[] {
+  return ids.map((id) => getComplaint(store, id)).filter((c): c is ComplaintRow => c !== null);
+}
+
+export interface AutoRunView {
+  run: RunRow;
+  log: RunLogRow[];
+}
+
+/** The last --auto run (not dry runs or demos) and its log. */
+export function lastAutoRun(store: Store, logLimit = 200): AutoRunView | null {
+  const run = listRuns(store, 20).find((r) => r.kind === 'auto') ?? null;
+  return run ? { run, log: runLogOf(store, run.id, logLimit) } : null;
+}
+
+/**
+ * The desk's "add an override contact": the range (or the single address) and
+ * the abuse address the operator names; same rules as `abusedesk override add`.
+ */
+export function addContactOverride(
+  store: Store,
+  target: string,
+  address: string,
+  note: string | null,
+  now: Date = new Date(),
+): { ok: true; cidr: string; address: string } | { ok: false; error: string } {
+  const single = parseIp(target.trim());
+  const range = single ? parseCidr(`${single.ip}/${single.version === 4 ? 32 : 128}`) : parseCidr(target.trim());
+  if (!range) return { ok: false, error: `not an IP address or CIDR range: ${target}` };
+  const normal = normalizeAddress(address.trim());
+  if (!normal) return { ok: false, error: `not a valid e-mail address: ${address}` };
+  addOverride(store, { range, addresses: [normal], neverReport: false, note, createdAt: now });
+  return { ok: true, cidr: range.cidr, address: normal };
 }

@@ -33,6 +33,8 @@ export interface DeskDeps {
   env: NodeJS.ProcessEnv;
   now?: () => Date;
   handOver?: HandOver;
+  /** Directory of the config file (relative paths in the lookup section resolve from it). */
+  configDir?: string;
 }
 
 export interface DeskApi {

@@ -2,7 +2,7 @@
 // terminal put back however the session ends (quit, Ctrl-C, a signal, a crash).
 // Nothing else may write to stdout while Ink draws: console output is captured
 // and printed after the screen is restored.
-import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { render } from 'ink';
 import type { CommandContext } from '../commands/context.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../commands/context.js';
@@ -99,7 +99,13 @@ export async function runDesk(ctx: CommandContext): Promise<number> {
       instance?.clear();
     }
   };
-  const deps: DeskDeps = { store, config: loaded.config, env: ctx.env, handOver };
+  const deps: DeskDeps = {
+    store,
+    config: loaded.config,
+    env: ctx.env,
+    handOver,
+    configDir: loaded.configPath ? path.dirname(loaded.configPath) : process.cwd(),
+  };
   try {
     instance = render(<App deps={deps} fetchOnOpen />, {
       stdout,
@@ -121,9 +127,3 @@ export async function runDesk(ctx: CommandContext): Promise<number> {
   }
 }
 
-/** Runs the operator's editor on a file with the terminal handed over. */
-export function runEditor(command: string, file: string): number {
-  // $EDITOR may carry arguments ("code -w", "vim -u NONE"): let the shell split it.
-  const result = spawnSync('/bin/sh', ['-c', `${command} "$1"`, 'sh', file], { stdio: 'inherit' });
-  return result.status ?? 1;
-}

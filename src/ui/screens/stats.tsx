@@ -4,11 +4,11 @@
 import { Box, Text } from 'ink';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { sanitizeLine } from '../../core/sanitize.js';
-import { deskStats, type Counted, type DeskStats } from '../../services/desk.js';
+import { deskStats, lastAutoRun, type AutoRunView, type Counted, type DeskStats } from '../../services/desk.js';
 import type { ScreenProps } from '../app.js';
 import { useTheme } from '../components/theme-context.js';
 import { useDesk } from '../desk-context.js';
-import { bar, cell, compactCount } from '../format.js';
+import { bar, cell, compactCount, shortTime } from '../format.js';
 import { useRefState } from '../hooks/use-ref-state.js';
 
 export interface StatsExtra {
@@ -44,6 +44,18 @@ export function statsLines(stats: DeskStats, width: number, extra: StatsExtra = 
   return lines;
 }
 
+export function autoRunLines(view: AutoRunView | null): string[] | undefined {
+  if (!view) return undefined;
+  const { run, log } = view;
+  const lines = [
+    `  #${run.id} ${run.status}  started ${shortTime(run.startedAt)}${run.endedAt ? `  ended ${shortTime(run.endedAt)}` : ''}  errors ${run.errors}`,
+  ];
+  if (run.summary) lines.push(`  ${run.summary}`);
+  if (run.counts) lines.push(`  ${Object.entries(run.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  for (const entry of log) lines.push(`  ${entry.at.toISOString().slice(11, 19)} ${entry.level.padEnd(5)} ${entry.message}`);
+  return lines;
+}
+
 export function StatsScreen({ active, visible, width, height }: ScreenProps): ReactNode {
   const desk = useDesk();
   const theme = useTheme();
@@ -60,7 +72,7 @@ export function StatsScreen({ active, visible, width, height }: ScreenProps): Re
     const timer = setTimeout(() => {
       try {
         const computed = deskStats(store, desk.deps.now?.() ?? new Date());
-        setStats({ lines: statsLines(computed, width), version });
+        setStats({ lines: statsLines(computed, width, { autoRun: autoRunLines(lastAutoRun(store)) }), version });
       } catch (err) {
         desk.flash(`stats failed: ${(err as Error).message}`, 'danger');
         setStats({ lines: [], version });
