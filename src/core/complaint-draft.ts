@@ -374,7 +374,7 @@ export function validateComplaintText(text: string, ips: readonly string[] = [])
   if (hasControlCharacters(text.replace(/\r\n/g, '\n'))) problems.push('the text holds control characters or escape sequences');
   for (const ip of ips) {
     const canonical = parseIp(ip)?.ip ?? ip;
-    if (!text.includes(canonical) && !text.includes(ip)) problems.push(`the text no longer names the attacking address ${canonical}`);
+    if (!text.includes(canonical) && !text.includes(ip)) problems.push(`the text does not name the attacking address ${canonical}`);
   }
   if (text.split('\n').some((l) => l.length > 5000)) problems.push('a line is longer than 5000 characters');
   return problems;
