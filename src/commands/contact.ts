@@ -18,6 +18,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     if (ctx.out.jsonMode) ctx.out.json(resolutionView(r));
     else printResolution(ctx, r);
   }
+  const problem = resolver.bootstrapProblem();
+  if (problem) ctx.out.verbose(`abusedesk: ${problem}`);
   return failed ? EXIT_FAILED : EXIT_OK;
 }
 

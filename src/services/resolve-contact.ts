@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { ipFromKey, neverReportReason, parseCidr, parseIp, rangeContains, type IpRange, type ParsedIp } from '../core/ip-ranges.js';
-import { judgeAddresses, type AddressField, type Confidence, type JudgedAddress } from '../core/abuse-contact.js';
+import { judgeAddresses, normalizeAddress, type AddressField, type Confidence, type JudgedAddress } from '../core/abuse-contact.js';
 import { sanitizeLine } from '../core/sanitize.js';
 import { BOOTSTRAP_FILES, bootstrapAgeMs, mapRdapUrl, RdapBootstrap, saveBootstrap } from '../lookup/rdap-bootstrap.js';
 import { parseRdapIpNetwork, rdapGet } from '../lookup/rdap.js';
@@ -440,6 +440,14 @@ export class ContactResolver {
       if (this.opts.bootstrap || this.config.offline || !rdap.enabled || !dir || rdap.bootstrapRefreshDays <= 0) return;
       const age = bootstrapAgeMs(dir, Date.now());
       if (age !== null && age < rdap.bootstrapRefreshDays * 86_400_000) return;
+      // A failed attempt is remembered for a day, so a machine without internet does not
+      // wait for a timeout on every run.
+      const marker = path.join(dir, '.last-failed-refresh');
+      try {
+        if (Date.now() - fs.statSync(marker).mtimeMs < 86_400_000) return;
+      } catch {
+        // no marker: go ahead
+      }
       try {
         const base = rdap.bootstrapUrl.endsWith('/') ? rdap.bootstrapUrl : `${rdap.bootstrapUrl}/`;
         const texts: string[] = [];
@@ -456,6 +464,12 @@ export class ContactResolver {
         saveBootstrap(dir, texts);
         this.bootstrapData = fresh;
       } catch (err) {
+        try {
+          fs.mkdirSync(dir, { recursive: true });
+          fs.writeFileSync(marker, `${new Date().toISOString()} ${(err as Error).message}\n`);
+        } catch {
+          // an unwritable folder only means we try again next run
+        }
         this.bootstrapNote = `RDAP bootstrap refresh failed (${(err as Error).message}); using the ${age === null ? 'shipped snapshot' : 'kept copy'}`;
       }
     })();
@@ -664,14 +678,15 @@ export function loadOfflineContacts(file: string): Array<{ range: IpRange; entry
   return doc.map((e, i) => {
     const entry = e as Partial<OfflineContact>;
     const range = typeof entry.cidr === 'string' ? parseCidr(entry.cidr) : null;
-    if (!range || typeof entry.address !== 'string' || !entry.address.includes('@')) {
+    const address = typeof entry.address === 'string' ? normalizeAddress(entry.address) : null;
+    if (!range || !address) {
       throw new LookupConfigError(`lookup.offlineContactsFile ${file}: entry ${i + 1} needs a valid "cidr" and "address"`);
     }
     return {
       range,
       entry: {
         cidr: range.cidr,
-        address: entry.address,
+        address,
         ...(typeof entry.network === 'string' ? { network: entry.network } : {}),
         ...(typeof entry.country === 'string' ? { country: entry.country } : {}),
       },

@@ -14,7 +14,7 @@ import { parseCidr, parseIp, rangeContains, type IpRange } from '../../src/core/
 
 export type Rir = 'ripe' | 'arin' | 'apnic' | 'lacnic' | 'afrinic';
 export type WhoisName = 'iana' | Rir;
-export type Mode = 'normal' | 'timeout' | 'close-mid-answer' | 'rate-limit' | 'garbage' | 'binary' | 'huge';
+export type Mode = 'normal' | 'timeout' | 'close-mid-answer' | 'rate-limit' | 'garbage' | 'binary' | 'huge' | 'redirect-to-ripe';
 
 export const RIRS: Rir[] = ['ripe', 'arin', 'apnic', 'lacnic', 'afrinic'];
 export const WHOIS_HOSTS: Record<WhoisName, string> = {
@@ -282,6 +282,10 @@ async function startRdap(sockets: Set<net.Socket>): Promise<RdapServer> {
         setTimeout(() => req.socket.resetAndDestroy(), 20);
         return;
       }
+      case 'redirect-to-ripe':
+        // What an RIR does for space another RIR holds: a redirect to the real URL there.
+        res.writeHead(301, { location: `https://rdap.db.ripe.net/ip/${ip}` }).end();
+        return;
       case 'rate-limit':
         res.writeHead(429, { 'content-type': 'application/rdap+json', 'retry-after': '1' });
         res.end(JSON.stringify({ errorCode: 429, title: 'Too Many Requests' }));
