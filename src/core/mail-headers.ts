@@ -116,7 +116,7 @@ export function firstAddress(value: string | null): string | null {
 export function messageIdOf(value: string | null): string | null {
   if (value === null) return null;
   const angle = /<([^<>]+)>/.exec(value);
-  const id = (angle ? angle[1] : value).replace(/\s+/g, '');
+  const id = (angle ? angle[1] : value.replace(/[<>]/g, '')).replace(/\s+/g, '');
   return id ? id.slice(0, 998) : null;
 }
 

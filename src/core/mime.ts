@@ -95,24 +95,37 @@ function partOf(bin: string): MimePart {
   return { headers, contentType: parseContentType(headers.get('content-type')?.[0] ?? null), body: bin.slice(bodyStart) };
 }
 
+/**
+ * Start of the next delimiter line ("--boundary" at a line start, followed by
+ * whitespace, "--" or the line end) at or after `from`; -1 when none.
+ */
+function findDelimiter(body: string, delimiter: string, from: number): number {
+  let at = from === 0 && body.startsWith(delimiter) ? 0 : body.indexOf(`\n${delimiter}`, from);
+  while (at >= 0) {
+    const start = body.charCodeAt(at) === 0x0a ? at + 1 : at;
+    const next = body.charCodeAt(start + delimiter.length);
+    // A longer boundary-like string ("--b1x") is text, not a delimiter.
+    if (Number.isNaN(next) || next === 0x0a || next === 0x0d || next === 0x20 || next === 0x09 || next === 0x2d) return start;
+    at = body.indexOf(`\n${delimiter}`, start + 1);
+  }
+  return -1;
+}
+
 /** The parts of a multipart body (one level); an unterminated last part is kept. */
 export function splitMultipart(body: string, boundary: string, maxParts = 100): MimePart[] {
   if (!boundary) return [];
   const delimiter = `--${boundary}`;
   const parts: MimePart[] = [];
-  let pos = body.startsWith(delimiter) ? 0 : body.indexOf(`\n${delimiter}`);
-  if (pos < 0) return [];
-  if (pos > 0) pos += 1;
-  while (parts.length < maxParts) {
+  let pos = findDelimiter(body, delimiter, 0);
+  while (pos >= 0 && parts.length < maxParts) {
     const lineEnd = body.indexOf('\n', pos);
     if (body.startsWith(`${delimiter}--`, pos) || lineEnd < 0) break;
     const start = lineEnd + 1;
-    const next = body.indexOf(`\n${delimiter}`, start);
-    let end = next < 0 ? body.length : next;
+    const next = findDelimiter(body, delimiter, start - 1);
+    let end = next < 0 ? body.length : next - 1; // the line break before the delimiter belongs to it
     if (end > start && body.charCodeAt(end - 1) === 0x0d) end--;
-    parts.push(partOf(body.slice(start, end)));
-    if (next < 0) break;
-    pos = next + 1;
+    parts.push(partOf(body.slice(start, Math.max(start, end))));
+    pos = next;
   }
   return parts;
 }
