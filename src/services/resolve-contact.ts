@@ -158,7 +158,9 @@ export class ContactResolver {
    */
   async resolveMany(ips: string[], onProgress?: (done: number, total: number) => void): Promise<Map<string, ContactResolution>> {
     const unique = [...new Set(ips)];
-    const sorted = [...unique].sort((a, b) => ((parseIp(a)?.key ?? a) < (parseIp(b)?.key ?? b) ? -1 : 1));
+    // Address order: neighbours in one network follow each other, so the first answer serves the rest.
+    const keyed = unique.map((ip) => ({ ip, key: parseIp(ip)?.key ?? ip }));
+    const sorted = keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((x) => x.ip);
     let done = 0;
     const resolved = await Promise.all(
       sorted.map(async (ip) => {
@@ -193,7 +195,8 @@ export class ContactResolver {
     const override = findOverride(this.store, ip);
     if (override) return this.fromOverride(ip.ip, override, null);
     if (!refresh) {
-      const row = findCachedRange(this.store, ip, this.now());
+      const widest = parseCidr(`${ip.ip}/${WIDEST_CACHED_BITS[ip.version]}`)!;
+      const row = findCachedRange(this.store, ip, this.now(), widest.firstKey);
       if (row) return this.applyAsnOverride(this.fromRow(ip.ip, row));
     }
     if (this.config.offline) return this.fromOffline(ip);

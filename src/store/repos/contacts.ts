@@ -16,9 +16,11 @@ const statements = new WeakMap<Store, ReturnType<typeof prepare>>();
 function prepare(store: Store) {
   return {
     // Among nested ranges holding the key, the one starting last (and ending first) is the most specific.
-    cached: store.sqlite.prepare<[number, string, string, number], { id: number }>(
+    // The lower bound keeps a miss from scanning every range below the key: cached ranges
+    // never start before the widest block the resolver caches (services/resolve-contact).
+    cached: store.sqlite.prepare<[number, string, string, string, number], { id: number }>(
       `SELECT id FROM contact_ranges
-       WHERE ip_version = ? AND first_key <= ? AND last_key >= ? AND expires_at > ?
+       WHERE ip_version = ? AND first_key >= ? AND first_key <= ? AND last_key >= ? AND expires_at > ?
        ORDER BY first_key DESC, last_key ASC, fetched_at DESC LIMIT 1`,
     ),
     override: store.sqlite.prepare<[number, string, string], { id: number }>(
@@ -38,8 +40,9 @@ function stmts(store: Store) {
   return s;
 }
 
-export function findCachedRange(store: Store, ip: ParsedIp, now: Date): ContactRangeRow | undefined {
-  const hit = stmts(store).cached.get(ip.version, ip.key, ip.key, now.getTime());
+/** The most specific unexpired cached range holding the address; `lowestFirstKey` bounds the search. */
+export function findCachedRange(store: Store, ip: ParsedIp, now: Date, lowestFirstKey = `${ip.version}:`): ContactRangeRow | undefined {
+  const hit = stmts(store).cached.get(ip.version, lowestFirstKey, ip.key, ip.key, now.getTime());
   if (!hit) return undefined;
   return store.db.select().from(contactRanges).where(eq(contactRanges.id, hit.id)).get();
 }
