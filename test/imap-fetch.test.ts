@@ -298,6 +298,24 @@ describe('fetch from IMAP (real Dovecot)', () => {
   });
 });
 
+describe('fetch over implicit TLS (imaps://, self-signed certificate)', () => {
+  it('refuses an unverified certificate with a hint, and fetches with imap.insecureTls', async () => {
+    const secure = await startDovecot({ tls: true });
+    try {
+      secure.seedMaildir(mails(2, 0, 'tls'));
+      const store = freshStore();
+      const strict = await fetchMail(store, parseConfig({ imap: { url: secure.imapUrl() } })).catch((e: unknown) => e);
+      expect((strict as ImapError).kind).toBe('connect');
+      expect((strict as ImapError).message).toMatch(/^TLS with 127\.0\.0\.1:\d+ failed: .*self-signed.*imap\.insecureTls/);
+      const relaxed = await fetchMail(store, parseConfig({ imap: { url: secure.imapUrl(), insecureTls: true } }));
+      expect(relaxed).toMatchObject({ fetched: 2, stored: 2 });
+      store.close();
+    } finally {
+      await secure.stop();
+    }
+  });
+});
+
 describe('UID sets and batches', () => {
   it('compacts sorted UIDs into ranges', () => {
     expect(compactUidSet([1, 2, 3, 7, 9, 10])).toBe('1:3,7,9:10');

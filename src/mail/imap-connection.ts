@@ -66,7 +66,7 @@ export function describeImapError(err: unknown, account: ImapAccount, doing = 'I
     EAI_AGAIN: 'host name lookup failed',
     ETIMEDOUT: 'timed out',
     CONNECT_TIMEOUT: 'timed out',
-    GREETING_TIMEOUT: 'no greeting from the server',
+    GREETING_TIMEOUT: 'no greeting from the server (is it an imaps:// port?)',
     NoConnection: 'connection closed',
     EPIPE: 'connection closed',
   };

@@ -10,6 +10,7 @@
 import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -18,6 +19,8 @@ export interface DovecotOptions {
   pass?: string;
   /** Create (and subscribe) an "Archive" mailbox on first use; default true. */
   autoArchive?: boolean;
+  /** Implicit TLS (imaps://) with a fresh self-signed certificate instead of plain IMAP. */
+  tls?: boolean;
 }
 
 export interface MailboxStatus {
@@ -31,7 +34,7 @@ export interface Dovecot {
   port: number;
   user: string;
   pass: string;
-  /** imap://user:pass@host:port/Mailbox (default INBOX). */
+  /** imap://user:pass@host:port/Mailbox (default INBOX); imaps:// with the tls option. */
   imapUrl(mailbox?: string): string;
   /** The user's Maildir root (INBOX); other mailboxes are ".Name" below it (Maildir++). */
   maildir: string;
@@ -86,6 +89,11 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   if (isRoot) fs.chownSync(home, mailUid, mailGid);
   const usersFile = path.join(dir, 'users');
   fs.writeFileSync(usersFile, `${user}:{PLAIN}${pass}:${mailUid}:${mailGid}::${home}::\n`, { mode: 0o644 });
+  const tls = options.tls === true;
+  if (tls) {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost',
+      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+  }
   const configFile = path.join(dir, 'dovecot.conf');
   const logFile = path.join(dir, 'dovecot.log');
   let port = 0;
@@ -102,7 +110,7 @@ log_path = ${logFile}
 instance_name = abusedesk-${path.basename(dir)}
 listen = ${host}
 protocols = imap
-ssl = no
+${tls ? `ssl = required\nssl_cert = <${dir}/cert.pem\nssl_key = <${dir}/key.pem` : 'ssl = no'}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:~/Maildir
@@ -122,10 +130,12 @@ userdb {
 service imap-login {
   inet_listener imap {
     address = ${host}
-    port = ${port}
+    port = ${tls ? 0 : port}
   }
   inet_listener imaps {
-    port = 0
+    address = ${host}
+    port = ${tls ? port : 0}
+    ssl = ${tls ? 'yes' : 'no'}
   }
 ${isRoot ? '' : '  chroot =\n'}}
 # No growing delay for an IP after failed logins (the tests try wrong passwords on purpose).
@@ -171,7 +181,7 @@ ${
         child = null;
         throw new Error(`dovecot exited (${exited}): ${stderr.trim() || readTail(logFile)}`);
       }
-      if (await canLogin(host, port, user, pass)) return;
+      if (await canLogin(host, port, user, pass, tls)) return;
       if (Date.now() > deadline) {
         proc.kill('SIGKILL');
         child = null;
@@ -263,7 +273,7 @@ ${
       return child !== null;
     },
     imapUrl: (mailbox = 'INBOX') =>
-      `imap://${encodeURIComponent(user)}:${encodeURIComponent(pass)}@${host}:${port}/${encodeURIComponent(mailbox)}`,
+      `${tls ? 'imaps' : 'imap'}://${encodeURIComponent(user)}:${encodeURIComponent(pass)}@${host}:${port}/${encodeURIComponent(mailbox)}`,
     deliverCommand: (mailbox = 'INBOX') => [DOVEADM, '-c', configFile, 'save', '-u', user, '-m', mailbox],
     async deliver(raw, mailbox = 'INBOX') {
       await ensureMailbox(mailbox);
@@ -365,9 +375,9 @@ function freePort(host: string): Promise<number> {
 }
 
 /** A real LOGIN, not just an open port: auth and mail processes must be up. */
-function canLogin(host: string, port: number, user: string, pass: string): Promise<boolean> {
+function canLogin(host: string, port: number, user: string, pass: string, secure: boolean): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
+    const socket = secure ? tlsConnect({ host, port, rejectUnauthorized: false }) : net.connect({ host, port });
     let buffer = '';
     let sent = false;
     const done = (ok: boolean) => {
