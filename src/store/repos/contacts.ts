@@ -18,8 +18,9 @@ function prepare(store: Store) {
     // Among nested ranges holding the key, the one starting last (and ending first) is the most specific.
     // The lower bound keeps a miss from scanning every range below the key: cached ranges
     // never start before the widest block the resolver caches (services/resolve-contact).
-    cached: store.sqlite.prepare<[number, string, string, string, number], { id: number }>(
-      `SELECT id FROM contact_ranges
+    cached: store.sqlite.prepare<[number, string, string, string, number], RawRangeRow>(
+      `SELECT id, ip_version, first_key, last_key, first, last, cidr, status, address, confidence, source, server,
+         network_name, country, asn, resolution, NULL AS raw, fetched_at, expires_at FROM contact_ranges
        WHERE ip_version = ? AND first_key >= ? AND first_key <= ? AND last_key >= ? AND expires_at > ?
        ORDER BY first_key DESC, last_key ASC, fetched_at DESC LIMIT 1`,
     ),
@@ -42,9 +43,53 @@ function stmts(store: Store) {
 
 /** The most specific unexpired cached range holding the address; `lowestFirstKey` bounds the search. */
 export function findCachedRange(store: Store, ip: ParsedIp, now: Date, lowestFirstKey = `${ip.version}:`): ContactRangeRow | undefined {
-  const hit = stmts(store).cached.get(ip.version, lowestFirstKey, ip.key, ip.key, now.getTime());
-  if (!hit) return undefined;
-  return store.db.select().from(contactRanges).where(eq(contactRanges.id, hit.id)).get();
+  // Hot path (once or twice per address): a prepared statement, no query building, and
+  // without the raw answer (up to maxAnswerBytes each; read it with the row id when needed).
+  const r = stmts(store).cached.get(ip.version, lowestFirstKey, ip.key, ip.key, now.getTime());
+  if (!r) return undefined;
+  return {
+    id: r.id,
+    ipVersion: r.ip_version,
+    firstKey: r.first_key,
+    lastKey: r.last_key,
+    first: r.first,
+    last: r.last,
+    cidr: r.cidr,
+    status: r.status,
+    address: r.address,
+    confidence: r.confidence,
+    source: r.source,
+    server: r.server,
+    networkName: r.network_name,
+    country: r.country,
+    asn: r.asn,
+    resolution: r.resolution,
+    raw: r.raw,
+    fetchedAt: new Date(r.fetched_at),
+    expiresAt: new Date(r.expires_at),
+  };
+}
+
+interface RawRangeRow {
+  id: number;
+  ip_version: number;
+  first_key: string;
+  last_key: string;
+  first: string;
+  last: string;
+  cidr: string | null;
+  status: string;
+  address: string | null;
+  confidence: string | null;
+  source: string;
+  server: string | null;
+  network_name: string | null;
+  country: string | null;
+  asn: number | null;
+  resolution: string;
+  raw: string | null;
+  fetched_at: number;
+  expires_at: number;
 }
 
 /** Stores a lookup result; an older entry for exactly the same range is replaced. */
