@@ -17,19 +17,21 @@ export interface ListViewProps<Row> {
   /** Optional mark column (Space-marked rows). */
   marked?(row: Row): boolean;
   tone?(row: Row): 'danger' | 'warning' | 'muted' | undefined;
+  /** Shown right-aligned in the header, before the position ("2 marked"). */
+  status?: string;
 }
 
 export function ListView<Row>(props: ListViewProps<Row>): ReactNode {
   const theme = useTheme();
   const bodyHeight = Math.max(1, props.height - 1);
-  const position = props.total ? `${props.cursor + 1}/${props.total}` : '0';
+  const position = `${props.status ? `${props.status}  ` : ''}${props.total ? `${props.cursor + 1}/${props.total}` : '0'}`;
+  const header = `${props.marked ? '  ' : ''}${props.header}`;
   return (
     <Box flexDirection="column" height={props.height}>
-      <Box>
+      <Box height={1} overflow="hidden">
         <Box flexGrow={1}>
           <Text bold wrap="truncate-end" color={theme.text.accent}>
-            {props.marked ? '  ' : ''}
-            {props.header}
+            {header}
           </Text>
         </Box>
         <Text color={theme.text.muted}> {position}</Text>

@@ -16,8 +16,8 @@ import type { TextOverlay } from '../state/focus.js';
 export function candidateRow(c: CandidateRow, view: CandidateView | undefined, width: number, now: Date): string {
   const contact = view ? (view.contact.address ?? `(${view.contact.status})`) : '…';
   const verdict = view ? `${view.eligibility.eligible ? 'ready: ' : ''}${view.eligibility.reason}` : '';
-  const fixed = 16 + 5 + 3 + 1 + 13 + 9 + 1 + 22 + 1;
-  return `${cell(c.ip, 16)}${numberCell(c.reports, 4)} ${numberCell(c.reporters, 2)} ${cell(c.services, 12)} ${cell(relativeTime(c.lastSeen, now), 8)} ${cell(contact, 22)} ${cell(verdict, Math.max(8, width - fixed - 2))}`;
+  const fixed = 15 + 5 + 3 + 10 + 8 + 20;
+  return `${cell(c.ip, 15)}${numberCell(c.reports, 4)} ${numberCell(c.reporters, 2)} ${cell(c.services, 9)} ${cell(relativeTime(c.lastSeen, now).replace(' ago', ''), 7)} ${cell(contact, 19)} ${cell(verdict, Math.max(8, width - fixed - 2))}`;
 }
 
 export function candidateOverlay(view: CandidateView): TextOverlay {
@@ -70,7 +70,7 @@ export function CandidatesScreen({ visible, width, height }: ScreenProps): React
       for (const key of missing) {
         if (cancelled) return;
         try {
-          const view = await evaluateIp(store, config, key, { now: desk.deps.now?.() });
+          const view = await evaluateIp(store, config, key, await evaluateOptions());
           if (view) views.current.set(key, view);
         } catch (err) {
           desk.flash(`cannot evaluate a candidate: ${(err as Error).message}`, 'danger');
@@ -95,6 +95,11 @@ export function CandidatesScreen({ visible, width, height }: ScreenProps): React
     }
     return resolver.current as InstanceType<typeof import('../../services/resolve-contact.js').ContactResolver>;
   };
+
+  // Offline lookups (overrides, cache, the offline contacts file) cost no network:
+  // with lookup.offline the list shows real contacts; otherwise only what is cached.
+  const evaluateOptions = async () =>
+    config.lookup.offline ? { now: desk.deps.now?.(), resolver: await getResolver(), lookup: true } : { now: desk.deps.now?.() };
 
   const draft = (ip: string, force: boolean) => {
     void desk
@@ -137,7 +142,7 @@ export function CandidatesScreen({ visible, width, height }: ScreenProps): React
       const ip = selected.ip;
       switch (command) {
         case 'open': {
-          void evaluateIp(store, config, selected.ipKey, { now: desk.deps.now?.() }).then((view) => {
+          void evaluateOptions().then((opts) => evaluateIp(store, config, selected.ipKey, opts)).then((view) => {
             if (view) desk.push(candidateOverlay(view));
             else desk.flash(`${ip} has no unused reports any more`, 'warning');
           });
@@ -190,7 +195,7 @@ export function CandidatesScreen({ visible, width, height }: ScreenProps): React
   if (!visible) return null;
   return (
     <ListView
-      header="IP              Rep Ho Services     Last     Contact                Verdict"
+      header="IP              Rep Ho Services  Last    Contact             Verdict"
       rows={list.view.rows}
       top={list.view.top}
       cursor={list.window.cursor}

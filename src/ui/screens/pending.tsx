@@ -166,7 +166,8 @@ export function PendingScreen({ visible, width, height }: ScreenProps): ReactNod
   if (!visible) return null;
   return (
     <ListView
-      header={`State    #Id   IP               Recipient                  Subject${marks.size ? `   [${marks.size} marked]` : ''}`}
+      header="State    #Id   IP               Recipient                  Subject"
+      status={marks.size ? `[${marks.size} marked]` : undefined}
       rows={list.view.rows}
       top={list.view.top}
       cursor={list.window.cursor}

@@ -19,9 +19,9 @@ function sentState(c: ComplaintRow): string {
 }
 
 export function sentRow(c: ComplaintRow, width: number): string {
-  const answer = c.state === 'sent' ? c.smtpResponse : c.state === 'rejected' ? c.rejectReason : (c.lastError ?? c.smtpResponse);
-  const fixed = 8 + 1 + 16 + 1 + 16 + 1 + 26 + 1;
-  return `${cell(sentState(c), 8)} ${shortTime(c.sentAt ?? c.updatedAt)} ${cell(c.ip, 16)} ${cell(c.recipient, 26)} ${cell(answer, Math.max(8, width - fixed - 2))}`;
+  const answer = c.state === 'sent' ? c.smtpResponse : c.state === 'rejected' ? c.rejectReason : (c.smtpResponse ?? c.lastError);
+  const fixed = 8 + 1 + 11 + 1 + 15 + 1 + 22 + 1;
+  return `${cell(sentState(c), 8)} ${shortTime(c.sentAt ?? c.updatedAt).slice(5)} ${cell(c.ip, 15)} ${cell(c.recipient, 22)} ${cell(answer, Math.max(8, width - fixed - 2))}`;
 }
 
 const RETRYABLE = (c: ComplaintRow) => c.state === 'failed' || (c.state === 'sending' && c.needsOperator);
@@ -73,7 +73,7 @@ export function SentScreen({ visible, width, height }: ScreenProps): ReactNode {
   if (!visible) return null;
   return (
     <ListView
-      header="State    When (UTC)       IP               Recipient                  SMTP answer / reason"
+      header="State    When (UTC)  IP              Recipient              SMTP answer / reason"
       rows={list.view.rows}
       top={list.view.top}
       cursor={list.window.cursor}
