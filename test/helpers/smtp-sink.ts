@@ -35,6 +35,10 @@ export interface SmtpSink {
   readonly attempts: SinkMail[];
   /** Queue answers for the next mails; when the queue is empty the sink accepts. */
   program(...answers: SinkAnswer[]): void;
+  /** Called as soon as a mail's DATA has arrived, before it is answered (tests kill the client here). */
+  onReceive: ((raw: Buffer) => void) | null;
+  /** Answer every mail this many ms after its DATA arrived (a slow server; widens the "sending" window). */
+  setDelay(ms: number): void;
   /** Waits until `n` mails were accepted. */
   waitFor(n: number, timeoutMs?: number): Promise<void>;
   clear(): void;
@@ -45,6 +49,7 @@ export async function startSmtpSink(options: { tempfailText?: string; permfailTe
   const mails: SinkMail[] = [];
   const attempts: SinkMail[] = [];
   const queue: SinkAnswer[] = [];
+  let delayMs = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -54,6 +59,10 @@ export async function startSmtpSink(options: { tempfailText?: string; permfailTe
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        sink.onReceive?.(Buffer.concat(chunks));
+        setTimeout(reply, delayMs);
+      });
+      const reply = () => {
         const raw = Buffer.concat(chunks);
         const answer = queue.shift() ?? 'ok';
         const mail: SinkMail = {
@@ -84,7 +93,7 @@ export async function startSmtpSink(options: { tempfailText?: string; permfailTe
             if (connection.session?.id === session.id) connection._socket?.destroy();
           }
         }
-      });
+      };
     },
   });
   await new Promise<void>((resolve, reject) => {
@@ -96,13 +105,17 @@ export async function startSmtpSink(options: { tempfailText?: string; permfailTe
   });
   const address = (server as unknown as { server: { address(): { port: number } } }).server.address();
   const port = address.port;
-  return {
+  const sink: SmtpSink = {
+    onReceive: null,
     port,
     url: `smtp://127.0.0.1:${port}`,
     mails,
     attempts,
     program(...answers) {
       queue.push(...answers);
+    },
+    setDelay(ms) {
+      delayMs = ms;
     },
     async waitFor(n, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;
@@ -115,9 +128,11 @@ export async function startSmtpSink(options: { tempfailText?: string; permfailTe
       mails.length = 0;
       attempts.length = 0;
       queue.length = 0;
+      delayMs = 0;
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return sink;
 }
 
 /** One unfolded header value from raw mail bytes ('' when absent). */
