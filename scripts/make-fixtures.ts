@@ -211,6 +211,7 @@ async function makeActionFixtures(work: string): Promise<void> {
     await waitForMails(spool, jails.length + perBan + 2);
   } finally {
     await f2b.stop();
+    fs.rmSync(LOG_ROOT, { recursive: true, force: true });
   }
   const byJail = new Map(jails.map((j) => [j.name, j.dir]));
   const summaries = new Map<string, number>();
