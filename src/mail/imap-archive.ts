@@ -38,7 +38,8 @@ const MOVE_CHUNK = 500;
 /**
  * Moves the given mails to `config.imap.archiveMailbox`. Never throws for a single
  * mail: each result says what happened. Throws ImapError only when the server cannot
- * be reached, refuses the login, or the archive mailbox cannot be created.
+ * be reached, refuses the login, or the archive mailbox cannot be created; a connection
+ * lost half-way returns the moves done so far and an error for the rest.
  */
 export async function moveToArchive(config: Config, items: readonly ArchiveItem[]): Promise<ArchiveMove[]> {
   if (!items.length) return [];
@@ -56,18 +57,29 @@ export async function moveToArchive(config: Config, items: readonly ArchiveItem[
       list.push(item);
       byMailbox.set(item.mailbox, list);
     }
+    let lost: string | null = null;
     for (const [mailbox, group] of byMailbox) {
       try {
         await moveGroup(client, mailbox, group, archive, outcomes);
       } catch (err) {
         const error = describeImapError(err, account, `moving mails out of ${mailbox}`);
-        if (error.kind === 'connect' || error.kind === 'auth') throw error;
+        if (error.kind === 'connect' || error.kind === 'auth') {
+          // The moves done so far are reported (the caller records them); the rest is not attempted.
+          lost = `${error.message}; the mail may already be in ${archive} (a later run finds it by Message-ID)`;
+          break;
+        }
         for (const item of group) {
           if (!outcomes.has(locationKey(item))) outcomes.set(locationKey(item), { to: null, moved: false, error: error.message });
         }
       }
     }
-    await findInArchive(client, archive, items, outcomes);
+    if (lost) {
+      for (const item of items) {
+        if (item.mailbox !== archive && !outcomes.has(locationKey(item))) outcomes.set(locationKey(item), { to: null, moved: false, error: lost });
+      }
+    } else {
+      await findInArchive(client, archive, items, outcomes);
+    }
   } catch (err) {
     throw describeImapError(err, account, 'archiving');
   } finally {
@@ -98,6 +110,11 @@ async function ensureMailbox(client: ImapFlow, path: string, account: ReturnType
 }
 
 const MISSING = 'is no longer in';
+
+/** imapflow answers some failed commands with `false`: a lost connection is not a refusal. */
+function commandFailed(client: ImapFlow, refusal: string): Error {
+  return client.usable ? new ImapError('protocol', refusal) : Object.assign(new Error('connection closed'), { code: 'NoConnection' });
+}
 
 /**
  * Mails that were gone from their UID but carry a Message-ID: if the archive holds
@@ -151,7 +168,8 @@ async function moveGroup(
       const chunk = sorted.slice(i, i + MOVE_CHUNK);
       // Which of them are still here: a mail moved or deleted by someone else is reported, not guessed.
       const found = await client.search({ uid: compactUidSet(chunk) }, { uid: true });
-      const present = new Set(Array.isArray(found) ? found : []);
+      if (!Array.isArray(found)) throw commandFailed(client, `the server refused to search ${mailbox}`);
+      const present = new Set(found);
       const existing = chunk.filter((uid) => present.has(uid));
       for (const uid of chunk) {
         if (!present.has(uid)) {
@@ -164,6 +182,7 @@ async function moveGroup(
       }
       if (!existing.length) continue;
       const response = await client.messageMove(compactUidSet(existing), archive, { uid: true });
+      if (!response && !client.usable) throw commandFailed(client, 'connection lost during MOVE');
       const uidMap = response ? response.uidMap : undefined;
       const archiveValidity = response && response.uidValidity !== undefined ? Number(response.uidValidity) : null;
       for (const uid of existing) {
