@@ -108,6 +108,14 @@ describe('whois parsers', () => {
     expect(cont.addresses.map((x) => x.address)).toEqual(['abuse@cont.example']);
   });
 
+  it('megabyte-long lines do not make the patterns backtrack for ever', () => {
+    const ripe = parseRipeStyleAnswer(`inetnum: 1.2.3.0 - ${'1-'.repeat(500_000)}\nremarks: ${'a'.repeat(1_000_000)}\nremarks: x@y.example\n`);
+    expect(ripe.addresses.map((a) => a.address)).toEqual(['x@y.example']);
+    const arin = parseArinAnswer(`NetRange: 1.2.3.0 - 1.2.3.255\nComment: ${'a.b-'.repeat(300_000)}\nOrgAbuseEmail: ${'z'.repeat(1_000_000)}\n`);
+    expect(arin.range?.first).toBe('1.2.3.0');
+    expect(judgeAddresses(arin.addresses).chosen).toBeNull();
+  });
+
   it('decodes UTF-8 as UTF-8, Latin-1 as Latin-1, refuses binary', () => {
     expect(decodeAnswer(Buffer.from('descr: König', 'utf8'))).toMatchObject({ text: 'descr: König', charset: 'utf-8' });
     expect(decodeAnswer(Buffer.from('descr: König', 'latin1'))).toMatchObject({ text: 'descr: König', charset: 'iso-8859-1' });

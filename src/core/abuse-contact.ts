@@ -222,13 +222,18 @@ export function fieldLabel(field: AddressField): string {
 const EMAIL_IN_TEXT = /[A-Za-z0-9._%+!#$&'*/=?^`{|}~-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,63}/g;
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'`)\]]+/gi;
 
+// Free text is scanned only this far: the address patterns backtrack, and a hostile
+// answer can be one megabyte-long line.
+const MAX_SCANNED = 4096;
+
 /** Addresses mentioned in free text (remarks, descr, notices). */
 export function addressesInText(text: string): string[] {
-  return [...new Set(text.match(EMAIL_IN_TEXT) ?? [])].slice(0, 20);
+  return [...new Set(text.slice(0, MAX_SCANNED).match(EMAIL_IN_TEXT) ?? [])].slice(0, 20);
 }
 
 /** URLs in a remark that speaks of abuse reporting: the holder's web form. */
 export function webFormsInText(text: string): string[] {
+  text = text.slice(0, MAX_SCANNED);
   if (!/abuse|report|complain|spam/i.test(text)) return [];
   return [...new Set((text.match(URL_IN_TEXT) ?? []).map((u) => u.replace(/[.,;]+$/, '')))].slice(0, 5);
 }

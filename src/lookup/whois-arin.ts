@@ -7,6 +7,7 @@ import { addressesInText, webFormsInText, type AddressField, type FoundAddress }
 import { emptyAnswer, type RegistryAnswer } from './registry-answer.js';
 import { throwIfRefused } from './whois-ripe.js';
 import { parseWhoisRange } from './whois-range.js';
+import { MAX_VALUE } from './whois-rpsl.js';
 
 const FIELDS: Record<string, AddressField> = {
   rabuseemail: 'resource-abuse-email',
@@ -20,7 +21,7 @@ const FIELDS: Record<string, AddressField> = {
 export function parseArinAnswer(text: string): RegistryAnswer {
   throwIfRefused(text);
   const answer = emptyAnswer();
-  const lines = text.split(/\r?\n|\r/).slice(0, 20_000);
+  const lines = text.split(/\r?\n|\r/, 20_000).map((l) => l.slice(0, MAX_VALUE));
   for (const line of lines) {
     const m = /^ReferralServer:\s*(\S+)/i.exec(line);
     if (m) answer.referral = m[1]!;

@@ -20,7 +20,8 @@ const NOT_OURS = /not (?:allocated|managed|administered) (?:to|by) (?:APNIC|RIPE
 
 export function throwIfRefused(text: string): void {
   // Only comment lines and bare text: a remarks: attribute saying "access denied" is the holder's prose.
-  for (const line of text.split(/\r?\n/, 80)) {
+  for (const full of text.split(/\r?\n/, 80)) {
+    const line = full.slice(0, 400);
     const bare = line.startsWith('%') || line.startsWith('#') || !/^[A-Za-z][A-Za-z0-9_-]*:/.test(line);
     if (bare && RATE_LIMIT.test(line)) throw new RateLimitError(`registry refused the query: ${line.trim().slice(0, 200)}`);
   }

@@ -15,13 +15,15 @@ export interface RpslText {
 
 const MAX_OBJECTS = 500;
 const MAX_ATTRS = 500;
+/** Longer values are cut: no real attribute comes near, and the parsers' patterns stay linear. */
+export const MAX_VALUE = 4096;
 
 export function parseRpsl(text: string): RpslText {
   const objects: RpslObject[] = [];
   const comments: string[] = [];
   let current: RpslObject | null = null;
   for (const rawLine of text.split(/\r?\n|\r/)) {
-    const line = rawLine.replace(/\s+$/, '');
+    const line = rawLine.slice(0, MAX_VALUE).trimEnd();
     if (line.startsWith('%') || line.startsWith('#')) {
       if (comments.length < 1000) comments.push(line);
       continue;
@@ -33,7 +35,7 @@ export function parseRpsl(text: string): RpslText {
     // Continuation: leading space, tab or "+" continues the previous attribute.
     if (/^[ \t+]/.test(line) && current && current.attrs.length) {
       const last = current.attrs[current.attrs.length - 1]!;
-      last[1] = `${last[1]} ${line.replace(/^[ \t+]+/, '')}`.trim();
+      if (last[1].length < MAX_VALUE) last[1] = `${last[1]} ${line.replace(/^[ \t+]+/, '')}`.trim().slice(0, MAX_VALUE);
       continue;
     }
     const m = /^([A-Za-z][A-Za-z0-9_-]{0,40}):\s*(.*)$/.exec(line);
