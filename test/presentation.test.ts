@@ -77,6 +77,15 @@ describe('times', () => {
     expect(formatDate(summer, 'Europe/Berlin')).toBe('2026-07-02');
     expect(formatDate(summer, 'UTC')).toBe('2026-07-01');
   });
+  it('follows daylight-saving transitions to the second', () => {
+    expect(formatDateTime(new Date('2026-03-29T00:59:59Z'), 'Europe/Berlin')).toBe('2026-03-29 01:59:59 +01:00');
+    expect(formatDateTime(new Date('2026-03-29T01:00:00Z'), 'Europe/Berlin')).toBe('2026-03-29 03:00:00 +02:00');
+    expect(formatDateTime(new Date('2026-10-25T00:59:59Z'), 'Europe/Berlin')).toBe('2026-10-25 02:59:59 +02:00');
+    expect(formatDateTime(new Date('2026-10-25T01:00:00Z'), 'Europe/Berlin')).toBe('2026-10-25 02:00:00 +01:00');
+    // A half-hour shift (Lord Howe Island).
+    expect(formatDateTime(new Date('2026-04-04T14:59:59Z'), 'Australia/Lord_Howe')).toBe('2026-04-05 01:59:59 +11:00');
+    expect(formatDateTime(new Date('2026-04-04T15:00:00Z'), 'Australia/Lord_Howe')).toBe('2026-04-05 01:30:00 +10:30');
+  });
   it('formatTimeRange names the date once on the same day', () => {
     const a = new Date('2026-11-24T03:00:05Z');
     expect(formatTimeRange(a, new Date('2026-11-24T04:12:40Z'), 'Europe/Berlin')).toBe('2026-11-24 04:00:05 - 05:12:40 +01:00');

@@ -72,17 +72,7 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'longOffset',
-    });
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'longOffset' });
     formatters.set(timeZone, f);
   }
   return f;
@@ -103,12 +93,38 @@ interface ZonedParts {
   offset: string;
 }
 
+// formatToParts is slow (tens of µs); a zone's offset only changes at transitions, which
+// fall on quarter hours, so the offset is looked up once per zone and quarter hour and the
+// fields are computed from the shifted time.
+const QUARTER_HOUR = 15 * MINUTE;
+const offsets = new Map<string, number>();
+
+function offsetMinutes(ms: number, timeZone: string): number {
+  const cacheKey = `${timeZone}|${Math.floor(ms / QUARTER_HOUR)}`;
+  let offset = offsets.get(cacheKey);
+  if (offset === undefined) {
+    const name = formatterFor(timeZone).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+    // longOffset gives "GMT+01:00", "GMT-03:30", or "GMT" for a zero offset.
+    const m = /^GMT([+-])(\d{2}):(\d{2})$/.exec(name);
+    offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+    if (offsets.size > 10_000) offsets.clear();
+    offsets.set(cacheKey, offset);
+  }
+  return offset;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
 function zonedParts(date: Date, timeZone: string): ZonedParts {
-  const parts: Record<string, string> = {};
-  for (const p of formatterFor(timeZone).formatToParts(date)) parts[p.type] = p.value;
-  // longOffset gives "GMT+01:00", or "GMT" for a zero offset.
-  const offset = parts.timeZoneName === 'GMT' ? '+00:00' : (parts.timeZoneName ?? '').replace(/^GMT/, '');
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}:${parts.second}`, offset };
+  const ms = date.getTime();
+  const offset = offsetMinutes(ms, timeZone);
+  const local = new Date(ms + offset * MINUTE);
+  const abs = Math.abs(offset);
+  return {
+    date: `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`,
+    time: `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`,
+    offset: `${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`,
+  };
 }
 
 export function formatDateTime(date: Date, timeZone: string): string {

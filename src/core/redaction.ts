@@ -17,7 +17,7 @@
 // operator's servers by definition); each distinct host gets a numbered placeholder so the
 // recipient still sees how many hosts were attacked. In syslog-style lines the host field
 // ("Nov 24 04:00:01 web1 sshd[1]: ...") is matched by the short name too.
-import { parseIp, parseRangeList, rangeContains, type IpRange } from './ip-ranges.js';
+import { parseIp, parseRangeList, rangeContains, type IpRange, type ParsedIp } from './ip-ranges.js';
 import { sanitizeLine } from './sanitize.js';
 
 export const REDACTED_IP = '<redacted-ip>';
@@ -77,6 +77,42 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\.[A-Za-z0-9-]+)
 // Optional "path:" prefix (grep over several files), a syslog or ISO timestamp, then the host field.
 const SYSLOG_HOST = /^((?:\/[^\s:]*:)?(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\S*) )(\S+)(?= )/;
 
+// parseIp (ipaddr.js) throws internally on non-addresses, which is slow at the scale of
+// thousands of log lines; this cheap gate keeps timestamps ("04:00:01") and plain dotted
+// quads off that path. A valid IPv6 text has "::" or exactly seven colons.
+const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+function tokenIp(token: string): ParsedIp | null {
+  const quad = DOTTED_QUAD.exec(token);
+  if (quad) {
+    let key = '4:';
+    for (let i = 1; i <= 4; i++) {
+      const part = quad[i];
+      if (part.length > 1 && part[0] === '0') return null;
+      const n = Number(part);
+      if (n > 255) return null;
+      key += n.toString(16).padStart(2, '0');
+    }
+    return { ip: token, version: 4, key };
+  }
+  if (!token.includes('::') && token.split(':').length !== 8) return null;
+  return parseIp(token);
+}
+
+// One redactor per complaint, the same config every time: parse the networks once.
+const rangeCache = new Map<string, ReturnType<typeof parseRangeList>>();
+
+function ownNetworkRanges(entries: readonly string[]): ReturnType<typeof parseRangeList> {
+  const key = entries.join('\n');
+  let parsed = rangeCache.get(key);
+  if (!parsed) {
+    parsed = parseRangeList(entries);
+    if (rangeCache.size >= 20) rangeCache.clear();
+    rangeCache.set(key, parsed);
+  }
+  return parsed;
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -91,7 +127,7 @@ export function createRedactor(options: RedactionOptions): Redactor {
   });
   let networks: IpRange[] = [];
   if (options.redactOwnHosts) {
-    const parsed = parseRangeList(options.ownNetworks);
+    const parsed = ownNetworkRanges(options.ownNetworks);
     networks = parsed.ranges;
     for (const bad of parsed.invalid) problems.push(`operator.ownNetworks ${JSON.stringify(bad)} is not an address or CIDR range`);
   }
@@ -122,7 +158,7 @@ export function createRedactor(options: RedactionOptions): Redactor {
     let out = piece;
     if (networks.length) {
       out = out.replace(IP_TOKEN, (token) => {
-        const ip = parseIp(token);
+        const ip = tokenIp(token);
         return ip && networks.some((r) => rangeContains(r, ip.key)) ? REDACTED_IP : token;
       });
     }
@@ -140,6 +176,10 @@ export function createRedactor(options: RedactionOptions): Redactor {
     }
     return out;
   }
+
+  // The same keep list comes with every line of an address: canonicalise it once.
+  let lastKeepIps: readonly string[] | null = null;
+  let keep = new Set<string>();
 
   return {
     host(name) {
@@ -159,13 +199,18 @@ export function createRedactor(options: RedactionOptions): Redactor {
           return n ? `${prefix}${placeholder(n)}` : whole;
         });
       }
-      const keep = new Set(keepIps.map((ip) => parseIp(ip)?.ip ?? ip));
+      if (keepIps !== lastKeepIps) {
+        lastKeepIps = keepIps;
+        keep = new Set(keepIps.map((ip) => parseIp(ip)?.ip ?? ip));
+      }
       // Split around the attacking address(es): those tokens pass through untouched.
       let out = '';
       let last = 0;
       for (const match of line.matchAll(IP_TOKEN)) {
-        const ip = parseIp(match[0]);
-        if (!ip || !keep.has(ip.ip)) continue;
+        if (!keep.has(match[0])) {
+          const ip = tokenIp(match[0]);
+          if (!ip || !keep.has(ip.ip)) continue;
+        }
         const start = match.index ?? 0;
         out += redactPiece(line.slice(last, start)) + match[0];
         last = start + match[0].length;

@@ -90,8 +90,24 @@ export function renderXarfReport(fields: XarfLoginAttack): string {
   if (fields.tlp) map.TLP = fields.tlp;
   map.Attachment = 'text/plain';
   map['Schema-URL'] = XARF_LOGIN_ATTACK_SCHEMA_URL;
-  // YAML 1.1 quoting rules: the stricter of the two, so receivers on either version read strings as strings.
-  return YAML.stringify(map, { version: '1.1', lineWidth: 0 });
+  let out = '';
+  for (const [key, value] of Object.entries(map)) out += `${key}: ${yamlScalar(value)}\n`;
+  return out;
+}
+
+// A value is written plain only when YAML 1.1 and 1.2 both read it back as the same string
+// (no numbers, booleans, timestamps, sexagesimals, indicators); otherwise double-quoted, which
+// JSON string syntax is a subset of. Values are single-line and control-free by then.
+const PLAIN_WORD = /^[A-Za-z][A-Za-z0-9._@/+:-]*$/;
+const YAML11_WORDS = /^(?:y|n|yes|no|on|off|true|false|null)$/i;
+
+function yamlScalar(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  if (PLAIN_WORD.test(value) && !value.endsWith(':') && !YAML11_WORDS.test(value)) return value;
+  // Dotted quads are never numbers; IPv6 only when a letter or "::" rules out a sexagesimal.
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(value) && parseIp(value)?.ip === value) return value;
+  if (/^[0-9a-f:]+$/.test(value) && /[a-f]|::/.test(value) && parseIp(value)?.ip === value) return value;
+  return JSON.stringify(value);
 }
 
 export function parseXarfReport(text: string): Record<string, unknown> | null {
