@@ -7,7 +7,8 @@ import { judgeAddresses, normalizeAddress } from '../src/core/abuse-contact.js';
 import { parseIp } from '../src/core/ip-ranges.js';
 import { RdapBootstrap } from '../src/lookup/rdap-bootstrap.js';
 import { parseRdapIpNetwork } from '../src/lookup/rdap.js';
-import { RateLimitError } from '../src/lookup/registry-answer.js';
+import { LookupError, RateLimitError } from '../src/lookup/registry-answer.js';
+import { BackoffError, ServerGate } from '../src/lookup/throttle.js';
 import { parseArinAnswer } from '../src/lookup/whois-arin.js';
 import { decodeAnswer, parseReferral } from '../src/lookup/whois-client.js';
 import { parseIanaAnswer } from '../src/lookup/whois-iana.js';
@@ -144,5 +145,38 @@ describe('RDAP', () => {
     expect(base('2a01:4f8::1')).toBe('https://rdap.db.ripe.net/');
     expect(base('2600:1f18::1')).toBe('https://rdap.arin.net/registry/');
     expect(base('2001:db8::1')).toBe('https://rdap.apnic.net/');
+  });
+});
+
+describe('politeness gate', () => {
+  it('backs off exponentially after errors, refuses without calling while cooling down, resets on success', async () => {
+    let now = 1_000_000;
+    const gate = new ServerGate({ minGapMs: 0, backoffMs: 100, maxBackoffMs: 350, now: () => now });
+    let calls = 0;
+    const fail = () => gate.run('s', async () => {
+      calls++;
+      throw new LookupError('boom');
+    });
+    const ok = () => gate.run('s', async () => ++calls);
+    await expect(fail()).rejects.toThrow('boom');
+    expect(gate.backingOffUntil('s')).toBe(now + 100);
+    await expect(ok()).rejects.toBeInstanceOf(BackoffError);
+    expect(calls).toBe(1);
+    now += 100;
+    await expect(fail()).rejects.toThrow('boom');
+    expect(gate.backingOffUntil('s')).toBe(now + 200);
+    now += 200;
+    await expect(fail()).rejects.toThrow('boom');
+    expect(gate.backingOffUntil('s')).toBe(now + 350); // capped
+    now += 350;
+    await expect(gate.run('s', async () => {
+      throw new RateLimitError('slow down', 5_000);
+    })).rejects.toThrow('slow down');
+    expect(gate.backingOffUntil('s')).toBe(now + 5_000); // Retry-After beats the backoff
+    now += 5_000;
+    await expect(ok()).resolves.toBe(4);
+    await expect(fail()).rejects.toThrow('boom');
+    expect(gate.backingOffUntil('s')).toBe(now + 100); // success reset the count
+    expect(gate.requestCounts()).toEqual({ s: 6 });
   });
 });

@@ -321,6 +321,7 @@ describe('cache', () => {
       }),
     );
     expect(reg.whois.ripe.queries).toHaveLength(3);
+    expect(reg.whois.ripe.maxConcurrent).toBe(1);
     stamps.sort((a, b) => a - b);
     // Three RIPE queries in a row need at least two gaps.
     expect(stamps[2]! - 0).toBeGreaterThanOrEqual(120);

@@ -79,6 +79,8 @@ export interface WhoisServer {
   port: number;
   /** Every query received, in order. */
   queries: string[];
+  /** The most connections that were open at the same time. */
+  maxConcurrent: number;
   mode: Mode;
   answers: AnswerTable<Buffer>;
   add(cidr: string, body: string | Buffer): void;
@@ -188,13 +190,19 @@ async function startWhois(name: WhoisName, sockets: Set<net.Socket>): Promise<Wh
     host: WHOIS_HOSTS[name],
     port: 0,
     queries: [],
+    maxConcurrent: 0,
     mode: 'normal',
     answers,
     add: (cidr, body) => answers.add(cidr, Buffer.isBuffer(body) ? body : Buffer.from(body)),
   };
+  let open = 0;
   const tcp = net.createServer((socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    server.maxConcurrent = Math.max(server.maxConcurrent, ++open);
+    socket.on('close', () => {
+      open--;
+      sockets.delete(socket);
+    });
     socket.on('error', () => undefined);
     let input = '';
     socket.on('data', (chunk) => {
@@ -353,6 +361,7 @@ export async function startRegistries(): Promise<Registries> {
     reset() {
       for (const n of names) {
         whois[n].queries.length = 0;
+        whois[n].maxConcurrent = 0;
         whois[n].mode = 'normal';
       }
       for (const r of RIRS) {
