@@ -54,6 +54,24 @@ describe('ingestBatch', () => {
     expect(listReports(store, { type: 'all' })).toHaveLength(1);
   });
 
+  it('does not let a forged Message-ID suppress a different mail', () => {
+    const ctx = ingestContext(parseConfig({}));
+    const real = banMail({ ip: '198.51.100.10', messageId: 'shared@web1' });
+    const forged = banMail({ ip: '203.0.113.99', messageId: 'shared@web1', from: 'x@evil.example' });
+    const crlf = Buffer.from(real.toString('latin1').replace(/\n/g, '\r\n'), 'latin1');
+    expect(ingestBatch(store, ctx, [file(forged), file(real), file(crlf)])).toMatchObject({ stored: 2, duplicates: 1 });
+    expect(listReports(store, { type: 'all' }).map((r) => r.ip).sort()).toEqual(['198.51.100.10', '203.0.113.99']);
+  });
+
+  it('never moves the IMAP position backwards within one UIDVALIDITY', () => {
+    const ctx = ingestContext(parseConfig({}));
+    ingestBatch(store, ctx, [], { mailbox: 'm', uidValidity: 5, lastUid: 40 });
+    ingestBatch(store, ctx, [], { mailbox: 'm', uidValidity: 5, lastUid: 30 });
+    expect(getSyncState(store, 'm')).toMatchObject({ uidValidity: 5, lastUid: 40 });
+    ingestBatch(store, ctx, [], { mailbox: 'm', uidValidity: 6, lastUid: 3 });
+    expect(getSyncState(store, 'm')).toMatchObject({ uidValidity: 6, lastUid: 3 });
+  });
+
   it('gives a mail without Message-ID a synthetic one from its hash', () => {
     const raw = banMail({ ip: '198.51.100.2', messageId: null });
     ingestBatch(store, ingestContext(parseConfig({})), [file(raw)]);

@@ -99,7 +99,32 @@ function safeParse(raw: Buffer): ParsedMail {
 }
 
 /**
- * Stores a batch of mails. Duplicates (same sha256, or same real Message-ID) are
+ * The same mail can arrive with other bytes (CRLF from IMAP, LF from a file; an MTA's
+ * extra Received: header). A Message-ID alone is not proof, though: anyone can send a
+ * mail with a copied Message-ID, which must not suppress the real report. So a mail
+ * with a known Message-ID is a duplicate only when its body is the same too.
+ */
+function sameMailByMessageId(
+  statements: ReturnType<typeof ingestStatements>,
+  messageId: string | null,
+  raw: Buffer,
+): number | null {
+  if (!messageId) return null;
+  const body = normalisedBody(raw);
+  for (const candidate of statements.findByMessageId(messageId)) {
+    if (normalisedBody(candidate.raw) === body) return candidate.id;
+  }
+  return null;
+}
+
+function normalisedBody(raw: Buffer): string {
+  const text = raw.toString('latin1').replace(/\r\n/g, '\n');
+  const split = text.indexOf('\n\n');
+  return (split < 0 ? '' : text.slice(split + 2)).replace(/\s+$/, '');
+}
+
+/**
+ * Stores a batch of mails. Duplicates (same sha256, or same Message-ID and body) are
  * not stored again; an IMAP duplicate only updates where the mail now is. With
  * `sync`, the mailbox position is written in the same transaction.
  */
@@ -121,8 +146,7 @@ export function ingestBatch(
   store.sqlite.transaction(() => {
     for (const { mail, sha256, parsed } of prepared) {
       result.seen++;
-      const existing =
-        statements.findBySha(sha256) ?? (parsed.messageId ? statements.findByMessageId(parsed.messageId) : null);
+      const existing = statements.findBySha(sha256) ?? sameMailByMessageId(statements, parsed.messageId, mail.raw);
       if (existing !== null) {
         result.duplicates++;
         if (mail.mailbox && mail.uidValidity && mail.uid) {

@@ -14,8 +14,8 @@ export interface MessageLocation {
 export function ingestStatements(store: Store) {
   const { sqlite } = store;
   const findBySha = sqlite.prepare<[string], { id: number }>('SELECT id FROM messages WHERE sha256 = ?');
-  const findByMessageId = sqlite.prepare<[string], { id: number }>(
-    'SELECT id FROM messages WHERE message_id = ? LIMIT 1',
+  const findByMessageId = sqlite.prepare<[string], { id: number; raw: Buffer }>(
+    'SELECT id, raw FROM messages WHERE message_id = ?',
   );
   const insertMessage = sqlite.prepare(
     `INSERT INTO messages (message_id, sha256, raw, size, source, source_ref, mailbox, uid_validity, uid,
@@ -37,11 +37,14 @@ export function ingestStatements(store: Store) {
   const upsertSync = sqlite.prepare(
     `INSERT INTO mailbox_sync (mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT(mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid,
-       updated_at = excluded.updated_at`,
+       updated_at = excluded.updated_at
+     -- Two fetches at once (desk and cron) must not move the position backwards.
+     WHERE excluded.uid_validity != mailbox_sync.uid_validity OR excluded.last_uid > mailbox_sync.last_uid`,
   );
   return {
     findBySha: (sha: string) => findBySha.get(sha)?.id ?? null,
-    findByMessageId: (id: string) => findByMessageId.get(id)?.id ?? null,
+    /** Stored mails with this Message-ID, with their bytes (rare: only when the hash differed). */
+    findByMessageId: (id: string) => findByMessageId.all(id),
     insertMessage: (row: Omit<NewMessageRow, 'id'>): number => {
       const result = insertMessage.run({
         ...row,
