@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RedactionConfigError, createRedactor, validateRedactPatterns, type RedactionOptions } from '../src/core/redaction.js';
+import { ConfigError, parseConfig } from '../src/config/load.js';
+import { RedactionConfigError, createRedactor, redactPatternProblem, validateRedactPatterns, type RedactionOptions } from '../src/core/redaction.js';
 
 const ATTACKER = '203.0.113.7';
 const BASE: RedactionOptions = {
@@ -89,5 +90,21 @@ describe('redaction config errors name the pattern', () => {
       'complaint.redactPatterns[0] "(" is not a valid regular expression: Unterminated group',
       'operator.ownNetworks "not-a-net" is not an address or CIDR range',
     ]);
+  });
+});
+
+describe('the config file rejects what redaction and drafting cannot use', () => {
+  it('a bad pattern is a config error naming the key and the pattern', () => {
+    expect(redactPatternProblem('ok\\d')).toBeNull();
+    expect(redactPatternProblem('(x')).toBe('is not a valid regular expression: Unterminated group');
+    expect(() => parseConfig({ complaint: { redactPatterns: ['token=\\w+', '(x'] } })).toThrow(ConfigError);
+    expect(() => parseConfig({ complaint: { redactPatterns: ['token=\\w+', '(x'] } })).toThrow(
+      'config: complaint.redactPatterns.1: "(x" is not a valid regular expression: Unterminated group',
+    );
+    expect(parseConfig({ complaint: { redactPatterns: ['token=\\w+'] } }).complaint.redactPatterns).toEqual(['token=\\w+']);
+  });
+  it('an unknown time zone is a config error', () => {
+    expect(() => parseConfig({ operator: { timezone: 'Mars/Base' } })).toThrow('config: operator.timezone: not a known IANA time zone (e.g. Europe/Berlin, UTC)');
+    expect(parseConfig({ operator: { timezone: 'Europe/Berlin' } }).operator.timezone).toBe('Europe/Berlin');
   });
 });

@@ -2,6 +2,8 @@
 // empty file, or none at all, is a valid configuration. Sections belong to one
 // concern each; the services read only their own section.
 import { z } from 'zod';
+import { isValidTimeZone } from '../core/presentation.js';
+import { redactPatternProblem } from '../core/redaction.js';
 
 const emailList = z.array(z.string().min(3)).default([]);
 
@@ -44,7 +46,7 @@ export const operatorSchema = z
     /** Domain for Message-IDs and X-ARF Report-IDs. */
     domain: z.string().default('localhost'),
     /** IANA zone name shown next to times in complaints, e.g. "Europe/Berlin". */
-    timezone: z.string().default('UTC'),
+    timezone: z.string().refine(isValidTimeZone, 'not a known IANA time zone (e.g. Europe/Berlin, UTC)').default('UTC'),
     /** Networks (CIDR or single addresses) that are the operator's own: never reported, redacted. */
     ownNetworks: z.array(z.string()).default([]),
     /** Host names of the operator's servers, replaced in complaints when redaction asks for it. */
@@ -128,6 +130,8 @@ export const lookupSchema = z
     timeoutMs: z.number().int().min(100).default(10_000),
     /** Minimum gap between two requests to one registry server. */
     minGapMs: z.number().int().min(0).default(1_000),
+    /** A longer (or shorter) gap for particular servers, by name: LACNIC allows about 10 whois queries a minute. */
+    serverGapMs: z.record(z.string(), z.number().int().min(0)).default({ 'whois.lacnic.net': 6_000 }),
     /** First pause after an error or rate-limit answer from a server; doubles per further error. */
     backoffMs: z.number().int().min(0).default(60_000),
     maxBackoffMs: z.number().int().min(0).default(3_600_000),
@@ -142,6 +146,7 @@ export const lookupSchema = z
     whois: { enabled: true, server: 'whois.iana.org', serverMap: {}, maxReferrals: 3 },
     timeoutMs: 10_000,
     minGapMs: 1_000,
+    serverGapMs: { 'whois.lacnic.net': 6_000 },
     backoffMs: 60_000,
     maxBackoffMs: 3_600_000,
     cacheDays: 7,
@@ -158,7 +163,14 @@ export const complaintSchema = z
     /** Replace the operator's own host names and addresses in evidence. */
     redactOwnHosts: z.boolean().default(true),
     /** Extra regular expressions whose matches are replaced by "<X>" in evidence. */
-    redactPatterns: z.array(z.string()).default([]),
+    redactPatterns: z
+      .array(
+        z.string().superRefine((pattern, ctx) => {
+          const problem = redactPatternProblem(pattern);
+          if (problem) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(pattern)} ${problem}` });
+        }),
+      )
+      .default([]),
     /** Combine several IPs for one recipient in one run into one mail. */
     combinePerRecipient: z.boolean().default(false),
     /** Test mode: every complaint goes to this address instead of the abuse contact. */

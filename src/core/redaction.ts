@@ -7,6 +7,7 @@
 //   RedactionOptions                       what to redact (from Config['operator'] and Config['complaint'])
 //   createRedactor(options)                -> Redactor; throws RedactionConfigError for a bad pattern or network
 //   validateRedactPatterns(patterns)       -> config problems, each naming the pattern (for config checks)
+//   redactPatternProblem(pattern)          -> the problem with one pattern or null (config schema uses it)
 //   Redactor.line(text, keepIps)           one log line: sanitised (no control characters) and redacted
 //   Redactor.host(name)                    a reporting host name as shown ("<redacted-host-1>" when own)
 //   Redactor.hostsIn(text)                 own host names and addresses replaced in any one-line text
@@ -65,6 +66,12 @@ function compilePattern(pattern: string, index: number): RegExp | string {
   }
   if (patternCache.size < 200) patternCache.set(pattern, result);
   return result;
+}
+
+/** What is wrong with one pattern ("is not a valid regular expression: ...", "matches the empty string"), or null. */
+export function redactPatternProblem(pattern: string): string | null {
+  const compiled = compilePattern(pattern, 0);
+  return typeof compiled === 'string' ? compiled.replace(/^complaint\.redactPatterns\[0\] "(?:[^"\\]|\\.)*" /, '') : null;
 }
 
 export function validateRedactPatterns(patterns: readonly string[]): string[] {
