@@ -326,6 +326,14 @@ describe('cache', () => {
     // Three RIPE queries in a row need at least two gaps.
     expect(stamps[2]! - 0).toBeGreaterThanOrEqual(120);
   });
+
+  it('a server with its own gap (serverGapMs, LACNIC by default) is spaced by that gap', async () => {
+    const res = resolver({ ...whoisOnly, minGapMs: 0, serverGapMs: { 'whois.lacnic.net': 150 } });
+    const t0 = Date.now();
+    await Promise.all(['200.57.141.9', '201.148.70.1'].map((ip) => res.resolve(ip)));
+    expect(reg.whois.lacnic.queries).toEqual(['200.57.141.9', '201.148.70.1']);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(150);
+  });
 });
 
 describe('RDAP bootstrap data', () => {

@@ -61,6 +61,8 @@ lookup:
     maxReferrals: 3
   timeoutMs: 10000
   minGapMs: 1000                 # at least this long between two requests to one registry
+  serverGapMs:                   # per-server gaps that differ from minGapMs
+    whois.lacnic.net: 6000       # LACNIC allows about 10 queries a minute
   backoffMs: 60000              # pause after an error or rate limit; doubles per further error
   maxBackoffMs: 3600000
   cacheDays: 7

@@ -39,12 +39,12 @@ export class ServerGate {
     this.now = options.now ?? Date.now;
   }
 
-  /** Runs one request to `server` when its turn comes. */
-  run<T>(server: string, request: () => Promise<T>): Promise<T> {
+  /** Runs one request to `server` when its turn comes (minGapMs: this server's gap, if it has its own). */
+  run<T>(server: string, request: () => Promise<T>, minGapMs = this.options.minGapMs): Promise<T> {
     const state = this.state(server);
     const turn = state.tail.then(async () => {
       if (state.coolUntil > this.now()) throw new BackoffError(server, state.coolUntil);
-      const wait = state.lastEnd + this.options.minGapMs - this.now();
+      const wait = state.lastEnd + minGapMs - this.now();
       if (wait > 0) await sleep(wait);
       state.requests++;
       try {

@@ -512,8 +512,10 @@ export class ContactResolver {
         return { source: 'rdap', server: url.slice(0, 200), error: new LookupError('not a valid RDAP URL') };
       }
       try {
-        const res = await this.gate.run(server, () =>
-          rdapGet(url, { timeoutMs: this.config.timeoutMs, maxBytes: this.config.maxAnswerBytes, mapUrl: map, fetch: this.opts.fetch }),
+        const res = await this.gate.run(
+          server,
+          () => rdapGet(url, { timeoutMs: this.config.timeoutMs, maxBytes: this.config.maxAnswerBytes, mapUrl: map, fetch: this.opts.fetch }),
+          this.gapFor(new URL(url).hostname),
         );
         if ('redirect' in res) {
           url = map(res.redirect);
@@ -550,10 +552,14 @@ export class ContactResolver {
       let raw: string;
       try {
         // Parsed inside the gate: a refusal in the text ("%ERROR:201") counts as an error for the backoff.
-        const res = await this.gate.run(`${endpoint.host}:${endpoint.port}`, async () => {
-          const got = await whoisQuery(endpoint, query, { timeoutMs: this.config.timeoutMs, maxBytes: this.config.maxAnswerBytes });
-          return { ...got, answer: parseWhois(name, got.text) };
-        });
+        const res = await this.gate.run(
+          `${endpoint.host}:${endpoint.port}`,
+          async () => {
+            const got = await whoisQuery(endpoint, query, { timeoutMs: this.config.timeoutMs, maxBytes: this.config.maxAnswerBytes });
+            return { ...got, answer: parseWhois(name, got.text) };
+          },
+          this.gapFor(name),
+        );
         raw = res.text;
         answer = res.answer;
         if (res.truncated) answer.evidence.push(`(answer cut at ${this.config.maxAnswerBytes} bytes)`);
@@ -572,6 +578,10 @@ export class ContactResolver {
       ({ name, port } = ref);
     }
     return last!;
+  }
+
+  private gapFor(serverName: string): number {
+    return this.config.serverGapMs[serverName] ?? this.config.minGapMs;
   }
 
   /** lookup.whois.serverMap: "whois.ripe.net" (or "whois.ripe.net:43") -> "host:port". */

@@ -338,6 +338,7 @@ export async function startRegistries(): Promise<Registries> {
       return lookupSchema.parse({
         timeoutMs: 1000,
         minGapMs: 0,
+        serverGapMs: {},
         backoffMs: 200,
         maxBackoffMs: 1000,
         ...rest,
