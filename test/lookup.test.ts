@@ -218,6 +218,20 @@ describe('whois', () => {
     expect(reg.totalRequests()).toBe(3);
   });
 
+  it('RDAP without addresses and a failing whois: none, kept only briefly', async () => {
+    reg.rdap.add('arin', '198.51.100.0/24', { objectClassName: 'ip network', startAddress: '198.51.100.0', endAddress: '198.51.100.255', name: 'SILENT-COLO' });
+    reg.whois.arin.mode = 'timeout';
+    try {
+      const r = await resolver({ timeoutMs: 300 }).resolve('198.51.100.77');
+      expect(r.status).toBe('none');
+      expect(r.reason).toMatch(/also whois whois\.arin\.net: .*no complete answer/);
+      const row = listRanges(store, { now: clock })[0]!;
+      expect(row.expiresAt.getTime() - row.fetchedAt.getTime()).toBe(60 * 60_000);
+    } finally {
+      reg.rdap.answers.arin.entries.pop();
+    }
+  });
+
   it('timeout and a server closing mid-answer: failed, nothing cached for long', async () => {
     reg.whois.ripe.mode = 'timeout';
     const t = await resolver({ ...whoisOnly, timeoutMs: 300 }).resolve('185.220.100.7');

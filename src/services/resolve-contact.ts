@@ -374,7 +374,9 @@ export class ContactResolver {
         reason: failures.length && !chosen ? `${reason}; also ${failures.join('; ')}` : reason,
       };
       cacheRange = { range: trustedRange(ip, answer), answerRange: answer.range };
-      longLived = Boolean(cacheRange.range) && !answer.notFound;
+      // "No contact" is kept long only when no source failed: a whois timeout behind an
+      // RDAP answer without addresses must not hide a contact for a week.
+      longLived = Boolean(cacheRange.range) && !answer.notFound && (Boolean(chosen) || failures.length === 0);
     }
     const range = cacheRange.range ?? parseCidr(`${ip.ip}/${ip.version === 4 ? 32 : 128}`)!;
     const ttlMs = longLived ? this.config.cacheDays * 86_400_000 : this.config.negativeCacheMinutes * 60_000;
