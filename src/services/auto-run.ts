@@ -16,12 +16,13 @@ import type { ComplaintTransport } from '../mail/smtp-sender.js';
 import type { Store } from '../store/db.js';
 import { complaintFromRow } from '../store/repos/complaints.js';
 import { finishRun, logRun, startRun, type LogLevel, type RunKind } from '../store/repos/runs.js';
-import { archiveOldMails, archiveUsedMails } from './archive.js';
-import { draftEligible } from './drafts.js';
-import { fetchMail } from './fetch.js';
+import { draftableIpKeys } from './candidates.js';
+import type { DraftSummary } from './drafts.js';
 import type { RetryPolicy } from './outbox.js';
-import { ContactResolver } from './resolve-contact.js';
+import type { ContactResolver } from './resolve-contact.js';
 import { flagBounces, renderComplaintMail, sendApproved } from './send.js';
+// IMAP, the registries and the template engine load only when a run needs them:
+// cron's run with nothing new should cost little more than starting the process.
 import type { ComplaintRow } from '../store/schema/complaints.js';
 
 export interface WouldSend {
@@ -115,6 +116,7 @@ export async function runAuto(store: Store, config: Config, opts: AutoRunOptions
   // 1. New mail.
   if (config.imap.url && !dryRun) {
     try {
+      const { fetchMail } = await import('./fetch.js');
       const fetched = await fetchMail(store, config);
       s.fetched = fetched.fetched;
       s.newMails = fetched.stored;
@@ -137,10 +139,14 @@ export async function runAuto(store: Store, config: Config, opts: AutoRunOptions
   }
 
   // 3. Candidates -> drafts (approved per config.auto.approve).
-  let resolver = opts.resolver;
   try {
-    resolver ??= new ContactResolver(store, config.lookup, { baseDir: opts.baseDir });
-    const drafts = await draftEligible(store, config, { now: clock(), runId, resolver, dryRun });
+    const keys = draftableIpKeys(store, config.policy, clock());
+    let drafts: DraftSummary = { evaluated: 0, eligible: 0, drafted: 0, approved: 0, skipped: [], complaints: [], errors: [] };
+    if (keys.length) {
+      const { draftEligible } = await import('./drafts.js');
+      const resolver = opts.resolver ?? new (await import('./resolve-contact.js')).ContactResolver(store, config.lookup, { baseDir: opts.baseDir });
+      drafts = await draftEligible(store, config, { now: clock(), runId, resolver, dryRun, ipKeys: keys });
+    }
     s.evaluated = drafts.evaluated;
     s.drafted = drafts.drafted;
     s.approved = drafts.approved;
@@ -192,6 +198,7 @@ export async function runAuto(store: Store, config: Config, opts: AutoRunOptions
   // 5. Archive: only now that the sends are committed.
   if (!dryRun && config.auto.archive && config.imap.url) {
     try {
+      const { archiveOldMails, archiveUsedMails } = await import('./archive.js');
       const used = await archiveUsedMails(store, config, pendingUsedComplaints(store, sentIds, clock(), config), { now: clock() });
       const old = await archiveOldMails(store, config, { now: clock() });
       s.archived = used.archived + old.archived;

@@ -263,20 +263,25 @@ export async function getCandidate(store: Store, config: Config, ipText: string,
 
 /**
  * IPs whose unused, trusted, public reports within the policy window could satisfy
- * the report rule. A range scan over the window on reports_banned_at: what a run
- * with nothing new pays, independent of how many old reports the store holds.
+ * the report rule. What a run with nothing new pays, so in two steps: an index-only
+ * pass over the unused reports (reports_unused) keeps the IPs with at least as many
+ * unused reports as either rule needs; only for those are the reports themselves read.
  */
 export function draftableIpKeys(store: Store, policy: Config['policy'], now: Date): string[] {
   const windowStart = now.getTime() - policy.windowDays * 86_400_000;
-  const rows = store.sqlite
-    .prepare(
-      `SELECT ip_key FROM reports
-       WHERE banned_at >= ? AND complaint_id IS NULL AND trusted = 1 AND private = 0
-       GROUP BY ip_key HAVING count(*) >= ? OR count(DISTINCT lower(reporter)) >= ?
-       ORDER BY ip_key`,
-    )
-    .all(windowStart, policy.minReports, policy.minReporters) as Array<{ ip_key: string }>;
-  return rows.map((r) => r.ip_key);
+  const least = Math.max(1, Math.min(policy.minReports, policy.minReporters));
+  const keys = store.sqlite
+    .prepare('SELECT ip_key FROM reports WHERE complaint_id IS NULL GROUP BY ip_key HAVING count(*) >= ? ORDER BY ip_key')
+    .pluck()
+    .all(least) as string[];
+  const check = store.sqlite.prepare(
+    `SELECT count(*) AS n, count(DISTINCT lower(reporter)) AS hosts FROM reports
+     WHERE complaint_id IS NULL AND ip_key = ? AND banned_at >= ? AND trusted = 1 AND private = 0`,
+  );
+  return keys.filter((key) => {
+    const row = check.get(key, windowStart) as { n: number; hosts: number };
+    return row.n >= policy.minReports || row.hosts >= policy.minReporters;
+  });
 }
 
 export function ignoreCandidate(store: Store, ipText: string, note: string | null, now: Date = new Date()): boolean {

@@ -58,6 +58,8 @@ export interface DraftOptions {
   approve?: ApprovePolicy;
   /** Plan only: nothing is written (contacts come from the cache and offline data only). */
   dryRun?: boolean;
+  /** The IPs to look at, when the caller already asked draftableIpKeys. */
+  ipKeys?: readonly string[];
 }
 
 export interface DraftOne {
@@ -170,7 +172,7 @@ export async function draftEligible(store: Store, config: Config, opts: DraftOpt
   const now = opts.now ?? new Date();
   const approvePolicy = opts.approve ?? config.auto.approve;
   const summary: DraftSummary = { evaluated: 0, eligible: 0, drafted: 0, approved: 0, skipped: [], complaints: [], errors: [] };
-  const keys = draftableIpKeys(store, config.policy, now);
+  const keys = opts.ipKeys ?? draftableIpKeys(store, config.policy, now);
   const eligible: CandidateView[] = [];
   for (const key of keys) {
     summary.evaluated++;

@@ -6,13 +6,12 @@
 //
 // Public API:
 //   sendApproved(store, config, { ids?, transport?, now?, retry?, onEvent? }) -> Promise<SendSummary>
-//   transportFor(config) -> ComplaintTransport   (smtp.outboxDir: .eml files; else smtp.url)
+//   transportFor(config) -> Promise<ComplaintTransport>   (smtp.outboxDir: .eml files; else smtp.url)
 //   outgoingFor(complaint, config) -> OutgoingComplaint   (headers from config.operator; test mode)
 //   renderComplaintMail(complaint, config, now?) -> Promise<Buffer>   what would be sent (dry runs, previews)
 //   flagBounces(store, config, { now? }) -> number   marks sent complaints whose mail bounced
 import type { Config } from '../config/schema.js';
-import { createFileOutbox } from '../mail/file-outbox.js';
-import { composeComplaintMail, createSmtpTransport, type ComplaintTransport, type OutgoingComplaint, type SendOutcome } from '../mail/smtp-sender.js';
+import type { ComplaintTransport, OutgoingComplaint, SendOutcome } from '../mail/smtp-sender.js';
 import type { Store } from '../store/db.js';
 import { getComplaintByMessageId } from '../store/repos/complaints.js';
 import type { ComplaintRow, ComplaintState } from '../store/schema/complaints.js';
@@ -74,9 +73,12 @@ export interface SendOptions {
   limit?: number;
 }
 
-export function transportFor(config: Config): ComplaintTransport {
-  if (config.smtp.outboxDir) return createFileOutbox(config.smtp.outboxDir);
-  return createSmtpTransport(config.smtp);
+// nodemailer loads only when there is something to compose or send.
+const sender = () => import('../mail/smtp-sender.js');
+
+export async function transportFor(config: Config): Promise<ComplaintTransport> {
+  if (config.smtp.outboxDir) return (await import('../mail/file-outbox.js')).createFileOutbox(config.smtp.outboxDir);
+  return (await sender()).createSmtpTransport(config.smtp);
 }
 
 /** The mail for a complaint: From/Reply-To/Cc/Bcc from config.operator; test mode sends to testRecipient only. */
@@ -101,7 +103,7 @@ export function outgoingFor(c: ComplaintRow, config: Config): OutgoingComplaint 
 /** The exact bytes: the stored ones once a send began, else a fresh rendering. */
 export async function renderComplaintMail(c: ComplaintRow, config: Config, now: Date = new Date()): Promise<Buffer> {
   if (c.rawMail) return c.rawMail;
-  return (await composeComplaintMail({ ...outgoingFor(c, config), date: now })).raw;
+  return (await (await sender()).composeComplaintMail({ ...outgoingFor(c, config), date: now })).raw;
 }
 
 export async function sendApproved(store: Store, config: Config, opts: SendOptions = {}): Promise<SendSummary> {
@@ -131,7 +133,8 @@ export async function sendApproved(store: Store, config: Config, opts: SendOptio
       const complaint = claimNext(store, owner, { now: clock(), leaseMs, ids: opts.ids, skip: seen });
       if (!complaint) break;
       seen.add(complaint.id);
-      transport ??= transportFor(config);
+      transport ??= await transportFor(config);
+      const { composeComplaintMail } = await sender();
       let mail;
       try {
         const outgoing = outgoingFor(complaint, config);
