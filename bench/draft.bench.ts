@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { CandidateReport } from '../src/core/candidate.js';
 import { draftComplaint, type DraftInput } from '../src/core/complaint-draft.js';
+import { createRedactor } from '../src/core/redaction.js';
 import { complaintSchema, operatorSchema } from '../src/config/schema.js';
 
 const N = Number(process.env.DRAFT_BENCH_N ?? 1000);
@@ -116,4 +117,13 @@ console.log(`complaints: ${N}, 5 reports and 20 log lines each, median of ${ROUN
 console.log(`baseline string concatenation (${N} complaints): ${baseMedian.toFixed(1)} ms`);
 console.log(`draft ${N} complaints: ${draftMedian.toFixed(1)} ms (${ratio.toFixed(1)}x vs baseline)`);
 console.log(`draft per complaint: ${((draftMedian / N) * 1000).toFixed(0)} µs (${ratio.toFixed(1)}x vs baseline)`);
+
+// Hostile lines: 1,000 lines of 10 KB of address characters with no "@" (quadratic for a naive
+// e-mail pattern). Baseline: one global regex pass (/@/g) over the same lines.
+const hostile = Array.from({ length: 1000 }, (_, i) => `Nov 24 04:00:01 web1 sshd[1]: Invalid user ${'a.b-c'.repeat(2000)}${i} from 203.0.113.7`);
+const redactor = createRedactor({ redactOwnHosts: true, ownHostnames: [], ownNetworks: ['198.51.100.0/24'], redactPatterns: [], reportingHosts: ['web1.example.org'] });
+const hostileBase = median(Array.from({ length: ROUNDS }, () => time(() => hostile.reduce((n, l) => n + l.replace(/@/g, '<X>').length, 0)).ms));
+const hostileMs = median(Array.from({ length: ROUNDS }, () => time(() => hostile.reduce((n, l) => n + redactor.line(l, ['203.0.113.7']).length, 0)).ms));
+console.log(`baseline one regex pass (1000 lines of 10 KB): ${hostileBase.toFixed(1)} ms`);
+console.log(`sanitise + redact 1000 hostile 10 KB lines: ${hostileMs.toFixed(1)} ms (${(hostileMs / hostileBase).toFixed(1)}x vs baseline)`);
 if (sink === 0) console.log('(no output)');

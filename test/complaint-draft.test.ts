@@ -202,6 +202,17 @@ describe('draftComplaint: variants', () => {
     expect(validateXarfReport(draft.xarfReport)).toEqual([]);
   });
 
+  it('cuts absurdly long log lines so the text stays sendable', () => {
+    const long = `Nov 24 04:00:01 gw sshd[1]: Invalid user ${'A'.repeat(10_000)} from ${IP}`;
+    expect(long.length).toBe(10_058);
+    const draft = draftComplaint(input({ reports: [report(1, 'gw.example.org', 'sshd', '2026-11-24T03:00:00Z', [long])] }));
+    const cut = `Nov 24 04:00:01 <redacted-host-1> sshd[1]: Invalid user ${'A'.repeat(1000 - 56)}… (cut, 10058 characters)`;
+    expect(cut.indexOf('…')).toBe(1000);
+    expect(draft.evidenceLog).toBe(`${cut}\n`);
+    expect(draft.text).toContain(`  ${cut}\n`);
+    expect(validateComplaintText(draft.text, draft.ips)).toEqual([]);
+  });
+
   it('an IPv6 attacker, an unknown jail and a report without a host', () => {
     const ip = '2001:db8:abcd::7';
     const draft = draftComplaint(

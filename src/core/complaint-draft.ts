@@ -22,7 +22,8 @@
 //
 // X-ARF report of a combined complaint: X-ARF 0.2 allows one Source per report, so report.txt
 // describes the first address (the one with the most reports); the text and logfile.log cover all.
-// logfile.log: every distinct log line per report (sanitised, redacted, at most 1000 per host),
+// logfile.log: every distinct log line per report (sanitised, redacted, cut at 1000 characters,
+// at most 1000 lines per host),
 // grouped by host in report order; the text shows the latest maxLogLinesPerHost per host.
 import pkg from '../../package.json' with { type: 'json' };
 import type { Config } from '../config/schema.js';
@@ -47,6 +48,8 @@ export const ABUSEDESK_USER_AGENT = `abusedesk/${pkg.version}`;
 /** Evidence lines kept per host in logfile.log (the text shows fewer). */
 const MAX_EVIDENCE_LINES_PER_HOST = 1000;
 const MAX_REGISTRY_EVIDENCE_LINES = 12;
+/** A log line longer than this is cut (attackers can make lines of any length). */
+const MAX_LOG_LINE_CHARS = 1000;
 const MAX_TEXT_BYTES = 256 * 1024;
 
 export class ComplaintDraftError extends Error {
@@ -171,7 +174,9 @@ function buildAddress(input: DraftInput, redactor: Redactor): AddressWork {
     entry.reports++;
     for (const raw of report.logLines) {
       if (!raw.trim()) continue;
-      const line = redactor.line(raw, keep);
+      // Cut before redacting too, so a megabyte line costs no more than a long one.
+      let line = redactor.line(raw.length > 4 * MAX_LOG_LINE_CHARS ? raw.slice(0, 4 * MAX_LOG_LINE_CHARS) : raw, keep);
+      if (line.length > MAX_LOG_LINE_CHARS) line = `${line.slice(0, MAX_LOG_LINE_CHARS)}… (cut, ${raw.length} characters)`;
       if (entry.seen.has(line)) continue;
       entry.seen.add(line);
       if (entry.lines.length < MAX_EVIDENCE_LINES_PER_HOST) {

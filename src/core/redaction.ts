@@ -80,7 +80,9 @@ export function validateRedactPatterns(patterns: readonly string[]): string[] {
 
 // Candidate IP tokens; each is checked with parseIp, so timestamps ("04:00:01") stay text.
 const IP_TOKEN = /(?<![0-9A-Za-z.:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|\d{1,3}(?:\.\d{1,3}){3})?(?![0-9A-Za-z.:])|(?<![0-9A-Za-z.])\d{1,3}(?:\.\d{1,3}){3}(?![0-9A-Za-z]|\.\d)/g;
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\.[A-Za-z0-9-]+)*/g;
+// The lookbehind makes a match start only where a run of address characters starts: without it a
+// long run with no "@" (attacker-made) costs quadratic time.
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\.[A-Za-z0-9-]+)*/g;
 // Optional "path:" prefix (grep over several files), a syslog or ISO timestamp, then the host field.
 const SYSLOG_HOST = /^((?:\/[^\s:]*:)?(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\S*) )(\S+)(?= )/;
 
@@ -161,22 +163,25 @@ export function createRedactor(options: RedactionOptions): Redactor {
     ? new RegExp(`(?<![A-Za-z0-9.-])(?:${hostNames.map(escapeRegExp).join('|')})(?![A-Za-z0-9-]|\\.[A-Za-z0-9])`, 'gi')
     : null;
 
-  function redactHosts(piece: string): string {
-    let out = piece;
-    if (networks.length) {
-      out = out.replace(IP_TOKEN, (token) => {
-        const ip = tokenIp(token);
-        return ip && networks.some((r) => rangeContains(r, ip.key)) ? REDACTED_IP : token;
-      });
-    }
-    if (hostPattern) out = out.replace(hostPattern, (m) => placeholder(numbers.get(m.toLowerCase()) ?? 0));
-    return out;
+  const isOwnIp = (token: string): boolean => {
+    const ip = tokenIp(token);
+    return ip !== null && networks.some((r) => rangeContains(r, ip.key));
+  };
+
+  function redactNames(piece: string): string {
+    return hostPattern ? piece.replace(hostPattern, (m) => placeholder(numbers.get(m.toLowerCase()) ?? 0)) : piece;
   }
 
-  function redactPiece(piece: string): string {
-    // Own host names before e-mail masking would lose "user@<redacted-host-1>" to "<X>" anyway; mask first.
-    let out = piece.replace(EMAIL, REDACTED_MASK);
-    out = redactHosts(out);
+  function redactHosts(piece: string): string {
+    const out = networks.length ? piece.replace(IP_TOKEN, (token) => (isOwnIp(token) ? REDACTED_IP : token)) : piece;
+    return redactNames(out);
+  }
+
+  /** E-mail masking, own host names and patterns; own addresses are already replaced. */
+  function redactRest(piece: string): string {
+    if (!piece) return piece;
+    let out = piece.includes('@') ? piece.replace(EMAIL, REDACTED_MASK) : piece;
+    out = redactNames(out);
     for (const re of patterns) {
       re.lastIndex = 0;
       out = out.replace(re, REDACTED_MASK);
@@ -187,6 +192,8 @@ export function createRedactor(options: RedactionOptions): Redactor {
   // The same keep list comes with every line of an address: canonicalise it once.
   let lastKeepIps: readonly string[] | null = null;
   let keep = new Set<string>();
+  let keepList: string[] = [];
+  let keepV4Only = true;
 
   return {
     host(name) {
@@ -208,21 +215,32 @@ export function createRedactor(options: RedactionOptions): Redactor {
       }
       if (keepIps !== lastKeepIps) {
         lastKeepIps = keepIps;
-        keep = new Set(keepIps.map((ip) => parseIp(ip)?.ip ?? ip));
+        keepList = keepIps.map((ip) => parseIp(ip)?.ip ?? ip);
+        keep = new Set(keepList);
+        keepV4Only = keepList.every((ip) => DOTTED_QUAD.test(ip));
       }
-      // Split around the attacking address(es): those tokens pass through untouched.
+      // One pass over the address tokens: the attacking address(es) pass through untouched and
+      // split the line; own addresses become REDACTED_IP; the text between gets the rest. An
+      // IPv4 address appears in any spelling as its dotted quad, so without own networks a line
+      // that lacks it needs no scan at all.
+      if (!networks.length && keepV4Only && !keepList.some((ip) => line.includes(ip))) return redactRest(line);
       let out = '';
+      let pending = '';
       let last = 0;
       for (const match of line.matchAll(IP_TOKEN)) {
-        if (!keep.has(match[0])) {
-          const ip = tokenIp(match[0]);
-          if (!ip || !keep.has(ip.ip)) continue;
-        }
+        const token = match[0];
         const start = match.index ?? 0;
-        out += redactPiece(line.slice(last, start)) + match[0];
-        last = start + match[0].length;
+        if (keep.has(token) || keep.has(tokenIp(token)?.ip ?? '')) {
+          out += redactRest(pending + line.slice(last, start)) + token;
+          pending = '';
+        } else if (networks.length && isOwnIp(token)) {
+          pending += line.slice(last, start) + REDACTED_IP;
+        } else {
+          continue;
+        }
+        last = start + token.length;
       }
-      return out + redactPiece(line.slice(last));
+      return out + redactRest(pending + line.slice(last));
     },
   };
 }
