@@ -101,24 +101,27 @@ export function CandidatesScreen({ visible, width, height }: ScreenProps): React
   const evaluateOptions = async () =>
     config.lookup.offline ? { now: desk.deps.now?.(), resolver: await getResolver(), lookup: true } : { now: desk.deps.now?.() };
 
-  const draft = (ip: string, force: boolean) => {
+  const draft = (ip: string, ipKey: string, force: boolean) => {
     void desk
       .runTask(`drafting a complaint about ${ip}`, async (progress) => {
         progress('looking up the abuse contact');
+        const resolver = await getResolver();
+        const now = desk.deps.now?.();
+        if (!force) {
+          // Ask before overriding the report rule or a daily cap (never for never-report addresses).
+          const view = await evaluateIp(store, config, ipKey, { resolver, now, lookup: true });
+          const e = view?.eligibility;
+          if (e && !e.eligible && (e.blocking === 'policy' || e.blocking === 'cap')) return { ask: e.reason } as const;
+        }
         const { draftCandidate } = await import('../../services/drafts.js');
-        return draftCandidate(store, config, ip, { resolver: await getResolver(), force, now: desk.deps.now?.() });
+        return draftCandidate(store, config, ip, { resolver, force, now });
       })
       .then((result) => {
         if (!result) return;
-        if (result.ok) {
-          desk.flash(`complaint #${result.complaintId} drafted for ${ip}: review it on Pending (3)`, 'ok');
-          return;
-        }
-        const view = views.current.get(selected?.ipKey ?? '');
-        const blocking = view?.eligibility.blocking;
-        if (!force && (blocking === 'policy' || blocking === 'cap')) {
-          desk.push({ kind: 'confirm', message: `${sanitizeLine(result.error ?? 'not eligible')}. Draft anyway?`, onYes: () => draft(ip, true) });
-        } else desk.flash(`not drafted: ${result.error}`, 'warning');
+        if ('ask' in result) {
+          desk.push({ kind: 'confirm', message: `${ip}: ${sanitizeLine(result.ask)}. Draft a complaint anyway?`, onYes: () => draft(ip, ipKey, true) });
+        } else if (result.ok) desk.flash(`complaint #${result.complaintId} drafted for ${ip}: review it on Pending (3)`, 'ok');
+        else desk.flash(`not drafted: ${result.error}`, 'warning');
       });
   };
 
@@ -149,7 +152,7 @@ export function CandidatesScreen({ visible, width, height }: ScreenProps): React
           return true;
         }
         case 'draft':
-          draft(ip, false);
+          draft(ip, selected.ipKey, false);
           return true;
         case 'ignore': {
           const view = views.current.get(selected.ipKey);
