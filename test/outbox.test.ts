@@ -14,7 +14,7 @@ import type { Config } from '../src/config/schema.js';
 import { validateXarfReport } from '../src/core/xarf.js';
 import { ingestBatch, ingestContext } from '../src/services/ingest.js';
 import { countCandidates, listCandidates, type CandidateCursor } from '../src/services/candidates.js';
-import { draftCandidate, draftEligible } from '../src/services/drafts.js';
+import { draftCandidate, draftEligible, editDraft } from '../src/services/drafts.js';
 import {
   approveComplaints,
   beginSending,
@@ -362,6 +362,35 @@ describe('operator actions', () => {
     expect((await sendApproved(store, config)).attempted).toBe(0);
     // A sent complaint cannot be rejected.
     expect(approveComplaints(store, [999])[0]!.error).toMatch(/no complaint #999/);
+  });
+});
+
+describe('editing', () => {
+  it('saves an operator edit of a draft only when the text still names the address; approved ones are not edited', async () => {
+    addBans('198.51.100.7', ['web1.example.net', 'web2.example.net']);
+    await draftEligible(store, config, { resolver: resolver(), approve: 'none' });
+    const [c] = listComplaints(store);
+    expect(editDraft(store, c!.id, { bodyText: 'Hello, please look into this address of yours. Thanks, the desk.' }).error).toMatch(
+      /does not name the attacking address 198\.51\.100\.7/,
+    );
+    expect(editDraft(store, c!.id, { bodyText: `${c!.bodyText}\x1b[2J` }).error).toMatch(/control characters/);
+    const text = `Dear abuse team,\n\n198.51.100.7 keeps attacking our mail servers; details below.\n`;
+    expect(editDraft(store, c!.id, { bodyText: text, subject: 'abuse report about 198.51.100.7' }).ok).toBe(true);
+    expect(getComplaint(store, c!.id)!.bodyText).toBe(text);
+    expect(approveComplaints(store, [c!.id])[0]!.ok).toBe(true);
+    expect(editDraft(store, c!.id, { bodyText: text + 'more 198.51.100.7\n' }).error).toMatch(/only drafts and deferred/);
+  });
+
+  it('a recipient that is not one bare address is never handed to SMTP', async () => {
+    const id = await draftedAndApproved();
+    store.sqlite.prepare('UPDATE complaints SET recipient = ? WHERE id = ?').run('abuse@net-a.test, victim@elsewhere.test', id);
+    const s = await sendApproved(store, config);
+    expect(s.composeErrors).toBe(1);
+    expect(s.attempted).toBe(0);
+    const c = getComplaint(store, id)!;
+    expect(c.state).toBe('approved');
+    expect(c.lastError).toMatch(/not a single e-mail address/);
+    expect(sink.attempts).toHaveLength(0);
   });
 });
 

@@ -61,7 +61,11 @@ export interface ComplaintTransport {
 
 const h = (value: string) => sanitizeHeaderValue(value);
 
+/** One bare address: a registry answer must never smuggle in a second recipient. */
+const SINGLE_ADDRESS = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/;
+
 export async function composeComplaintMail(c: OutgoingComplaint): Promise<ComposedMail> {
+  if (!SINGLE_ADDRESS.test(c.to)) throw new Error(`not a single e-mail address: ${h(c.to).slice(0, 100)}`);
   const messageId = `<${h(c.messageId).replace(/[<>\s]/g, '')}>`;
   const replyTo = c.inReplyTo ? `<${h(c.inReplyTo).replace(/[<>\s]/g, '')}>` : undefined;
   const composer = new MailComposer({

@@ -5,6 +5,7 @@
 // Public API:
 //   runAuto(store, config, { dryRun?, now?, transport?, resolver?, retry?, onLog?, kind? }) -> Promise<AutoRunSummary>
 //   describeRun(summary) -> string | null   the one summary line; null when nothing happened
+//   listRuns(store, limit?) / lastRun(store) / getRun(store, id) / runLogOf(store, runId)   the record, for the desk
 //
 // --dry-run changes nothing: no fetch, no lookups over the network (cache and offline
 // data only), no inserts, no SMTP, no IMAP moves, no run record. It renders exactly the
@@ -16,6 +17,7 @@ import type { ComplaintTransport } from '../mail/smtp-sender.js';
 import type { Store } from '../store/db.js';
 import { complaintFromRow } from '../store/repos/complaints.js';
 import { finishRun, logRun, startRun, type LogLevel, type RunKind } from '../store/repos/runs.js';
+export { getRun, lastRun, listRuns, runLogOf } from '../store/repos/runs.js';
 import { draftableIpKeys } from './candidates.js';
 import type { DraftSummary } from './drafts.js';
 import type { RetryPolicy } from './outbox.js';

@@ -86,7 +86,7 @@ export async function runDemo(opts: { dbPath?: string; dir?: string; now?: Date 
   try {
     const imported = await importPaths(store, config, [mailboxDir]);
     const run = await runAuto(store, config, { kind: 'demo', baseDir: dir, now: () => new Date() });
-    const complaints = listComplaints(store, {}, { limit: 1000 });
+    const complaints = listComplaints(store, {}, { limit: 1000 }).sort((a, b) => a.id - b.id);
     const outboxFiles = fs.existsSync(outboxDir) ? fs.readdirSync(outboxDir).filter((f) => f.endsWith('.eml')).sort() : [];
     return { dir, dbPath, configPath, outboxDir, mailboxDir, shiftedDays, imported, run, complaints, outboxFiles };
   } finally {

@@ -9,6 +9,9 @@
 //       every IP whose unused reports pass the policy: drafted; approved too when `approve`
 //       says so ('confident' = eligible with a high-confidence contact; 'none' = all wait for review)
 //   draftCandidate(store, config, ip, { now?, resolver?, force? }) -> Promise<DraftOne>
+//   editDraft(store, id, { subject?, bodyText?, recipient? }) -> TransitionResult
+//       the operator's edit of a draft (or deferred) complaint, checked first: the text must
+//       still name every attacking address and hold no control characters
 //       the desk's "draft now" for one IP; `force` drafts even when the report rule or a
 //       daily cap says no (never for never-report addresses, never without a contact)
 //
@@ -16,11 +19,12 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Config } from '../config/schema.js';
-import { draftCombinedComplaint, draftComplaint, type ComplaintDraft, type DraftContact, type DraftInput } from '../core/complaint-draft.js';
+import { draftCombinedComplaint, draftComplaint, validateComplaintText, type ComplaintDraft, type DraftContact, type DraftInput } from '../core/complaint-draft.js';
 import { parseIp } from '../core/ip-ranges.js';
 import type { Store } from '../store/db.js';
-import { insertComplaint, previousSentComplaint, ReportsAlreadyUsedError, type NewComplaint } from '../store/repos/complaints.js';
+import { complaintIpsOf, insertComplaint, previousSentComplaint, ReportsAlreadyUsedError, type NewComplaint } from '../store/repos/complaints.js';
 import { draftableIpKeys, evaluateIp, type CandidateView } from './candidates.js';
+import { editComplaint, type TransitionResult } from './outbox.js';
 import type { ContactResolver } from './resolve-contact.js';
 
 export type ApprovePolicy = 'confident' | 'none';
@@ -258,4 +262,20 @@ export async function draftCandidate(
   } catch (err) {
     return { ok: false, complaintId: null, error: (err as Error).message };
   }
+}
+
+export function editDraft(
+  store: Store,
+  id: number,
+  changes: { subject?: string; bodyText?: string; recipient?: string },
+  opts: { now?: Date } = {},
+): TransitionResult {
+  if (changes.bodyText !== undefined) {
+    const problems = validateComplaintText(changes.bodyText, complaintIpsOf(store, id));
+    if (problems.length) return { id, ok: false, state: null, error: `not saved: ${problems.join('; ')}` };
+  }
+  if (changes.subject !== undefined && (!changes.subject.trim() || /[\x00-\x1f\x7f]/.test(changes.subject))) {
+    return { id, ok: false, state: null, error: 'not saved: the subject must be one line of text' };
+  }
+  return editComplaint(store, id, changes, opts);
 }
