@@ -16,6 +16,7 @@ import { parseLacnicAnswer } from '../src/lookup/whois-lacnic.js';
 import { parseRipeStyleAnswer } from '../src/lookup/whois-ripe.js';
 import { parseWhoisRange } from '../src/lookup/whois-range.js';
 import { FIXTURES } from './helpers/registries.js';
+import { withCidr } from '../src/services/resolve-contact.js';
 
 const whois = (rir: string, name: string) => fs.readFileSync(path.join(FIXTURES, 'whois', rir, name), 'utf8');
 
@@ -145,6 +146,18 @@ describe('RDAP', () => {
     expect(base('2a01:4f8::1')).toBe('https://rdap.db.ripe.net/');
     expect(base('2600:1f18::1')).toBe('https://rdap.arin.net/registry/');
     expect(base('2001:db8::1')).toBe('https://rdap.apnic.net/');
+  });
+});
+
+describe('ranges', () => {
+  it('names the CIDR of bounds that form exactly one prefix, and only then', () => {
+    expect(withCidr({ first: '210.130.0.0', last: '210.130.255.255' })?.cidr).toBe('210.130.0.0/16');
+    expect(withCidr({ first: '41.203.64.0', last: '41.203.127.255' })?.cidr).toBe('41.203.64.0/18');
+    expect(withCidr({ first: '2a01::', last: '2a01::ffff' })?.cidr).toBe('2a01::/112');
+    expect(withCidr({ first: '1.2.3.4', last: '1.2.3.4' })?.cidr).toBe('1.2.3.4/32');
+    expect(withCidr({ first: '10.0.0.0', last: '10.0.2.255' })?.cidr).toBeUndefined();
+    expect(withCidr({ first: '10.0.1.0', last: '10.0.2.255' })?.cidr).toBeUndefined();
+    expect(withCidr({ first: '10.0.0.128', last: '10.0.1.127' })?.cidr).toBeUndefined();
   });
 });
 

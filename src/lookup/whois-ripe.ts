@@ -90,7 +90,9 @@ export function parseRipeStyleAnswer(text: string): RegistryAnswer {
     for (const [k, v] of o.attrs) {
       if (k !== 'remarks' && k !== 'descr') continue;
       for (const a of addressesInText(v)) found.push({ address: a, field: 'remarks', evidence: attrLine(k, v) });
-      answer.webForms.push(...webFormsInText(v));
+      const forms = webFormsInText(v);
+      if (forms.length) answer.evidence.push(attrLine(k, v));
+      answer.webForms.push(...forms);
     }
   }
   answer.addresses = found;

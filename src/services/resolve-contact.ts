@@ -324,7 +324,8 @@ export class ContactResolver {
 
   private finish(ip: ParsedIp, attempts: Attempt[], used: Attempt | null): ContactResolution {
     const fetchedAt = this.now();
-    const failures = attempts.filter((a) => a.error).map((a) => `${a.source} ${a.server}: ${a.error!.message}`);
+    // Error messages name their server or URL already.
+    const failures = attempts.filter((a) => a.error).map((a) => `${a.source}: ${a.error!.message}`);
     let resolution: ContactResolution;
     let cacheRange: { range: IpRange | null; answerRange: AnswerRange | null } = { range: null, answerRange: null };
     let longLived = false;
@@ -364,7 +365,7 @@ export class ContactResolver {
         chosen: chosen ? toContact(chosen) : null,
         alternatives: all.map(toContact),
         webFormOnly: webForm,
-        range: answer.range,
+        range: withCidr(answer.range),
         network: answer.network,
         evidence: cleanEvidence(evidenceLines),
         source: used.source,
@@ -373,7 +374,7 @@ export class ContactResolver {
         fromCache: false,
         reason: failures.length && !chosen ? `${reason}; also ${failures.join('; ')}` : reason,
       };
-      cacheRange = { range: trustedRange(ip, answer), answerRange: answer.range };
+      cacheRange = { range: trustedRange(ip, answer), answerRange: resolution.range };
       // "No contact" is kept long only when no source failed: a whois timeout behind an
       // RDAP answer without addresses must not hide a contact for a week.
       longLived = Boolean(cacheRange.range) && !answer.notFound && (Boolean(chosen) || failures.length === 0);
@@ -661,6 +662,21 @@ function trustedRange(ip: ParsedIp, answer: RegistryAnswer): IpRange | null {
   const widest = parseCidr(`${ip.ip}/${WIDEST_CACHED_BITS[ip.version]}`)!;
   if (r.firstKey < widest.firstKey || r.lastKey > widest.lastKey) return null;
   return r;
+}
+
+/** Adds the CIDR text when "first - last" is exactly one prefix (whois and RDAP often give only the bounds). */
+export function withCidr(range: AnswerRange | null): AnswerRange | null {
+  if (!range || range.cidr) return range;
+  const first = parseIp(range.first);
+  const last = parseIp(range.last);
+  if (!first || !last || first.version !== last.version) return range;
+  const a = BigInt(`0x${first.key.slice(2)}`);
+  const b = BigInt(`0x${last.key.slice(2)}`);
+  const span = (a ^ b) + 1n;
+  // The bounds differ in a run of low bits only, and the first address has them clear.
+  if (a > b || (span & (span - 1n)) !== 0n || (a & (span - 1n)) !== 0n || (b - a + 1n) !== span) return range;
+  const bits = (first.version === 4 ? 32 : 128) - (span.toString(2).length - 1);
+  return { cidr: `${first.ip}/${bits}`, first: range.first, last: range.last };
 }
 
 function rangeOfCidr(cidr: string | null): AnswerRange | null {
