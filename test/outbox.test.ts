@@ -414,5 +414,10 @@ describe('candidates', () => {
     } while (after);
     expect(pages).toBe(6);
     expect(seen).toEqual(Array.from({ length: 57 }, (_, i) => `203.0.113.${i + 1}`));
+    // The order is remembered between pages, but not past a change: a drafted IP leaves the list.
+    expect((await draftCandidate(store, config, '203.0.113.1', { resolver: resolver(), force: true })).ok).toBe(true);
+    const first = await listCandidates(store, config, { limit: 3 });
+    expect(first.items.map((c) => c.ip)).toEqual(['203.0.113.2', '203.0.113.3', '203.0.113.4']);
+    expect(first.total).toBe(56);
   });
 });

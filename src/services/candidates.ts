@@ -227,7 +227,35 @@ export async function evaluateIp(store: Store, config: Config, ipKey: string, op
   };
 }
 
-/** One page of candidates, newest last-seen first. */
+interface CandidateOrder {
+  token: string;
+  keys: string[];
+  lastSeen: number[];
+}
+
+const orders = new WeakMap<Store, CandidateOrder>();
+
+/**
+ * Every candidate IP, newest last-seen first, from one aggregate query; kept per store
+ * until the reports or complaints change, so paging through 10,000 candidates costs
+ * one aggregate, not one per page.
+ */
+function candidateOrder(store: Store): CandidateOrder {
+  const token = JSON.stringify(
+    store.sqlite.prepare('SELECT (SELECT max(id) FROM reports) AS r, (SELECT count(*) FROM complaints) AS c, (SELECT max(updated_at) FROM complaints) AS u').get(),
+  );
+  const cached = orders.get(store);
+  if (cached && cached.token === token) return cached;
+  const rows = store.sqlite
+    .prepare('SELECT ip_key, max(banned_at) AS last_seen FROM reports WHERE complaint_id IS NULL GROUP BY ip_key ORDER BY last_seen DESC, ip_key DESC')
+    .raw()
+    .all() as Array<[string, number]>;
+  const order = { token, keys: rows.map((r) => r[0]), lastSeen: rows.map((r) => r[1]) };
+  orders.set(store, order);
+  return order;
+}
+
+/** One page of candidates, newest last-seen first; pass `next` back as `after`. */
 export async function listCandidates(
   store: Store,
   config: Config,
@@ -235,24 +263,30 @@ export async function listCandidates(
 ): Promise<{ items: CandidateView[]; next: CandidateCursor | null; total: number }> {
   const limit = opts.limit ?? 50;
   const after = opts.after ?? null;
-  const rows = store.sqlite
-    .prepare(
-      `SELECT ip_key, max(banned_at) AS last_seen FROM reports WHERE complaint_id IS NULL GROUP BY ip_key
-       ${after ? 'HAVING max(banned_at) < @last OR (max(banned_at) = @last AND ip_key < @key)' : ''}
-       ORDER BY last_seen DESC, ip_key DESC LIMIT @limit`,
-    )
-    .all({ limit: limit + 1, ...(after ? { last: after.lastSeen, key: after.ipKey } : {}) }) as Array<{ ip_key: string; last_seen: number }>;
-  const page = rows.slice(0, limit);
+  const order = candidateOrder(store);
+  // First position strictly after the cursor in (last_seen DESC, ip_key DESC) order.
+  let lo = 0;
+  if (after) {
+    let hi = order.keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const seen = order.lastSeen[mid]!;
+      const beyond = seen < after.lastSeen || (seen === after.lastSeen && order.keys[mid]! < after.ipKey);
+      if (beyond) hi = mid;
+      else lo = mid + 1;
+    }
+  }
+  const page = order.keys.slice(lo, lo + limit);
   const items: CandidateView[] = [];
-  for (const row of page) {
-    const view = await evaluateIp(store, config, row.ip_key, opts);
+  for (const key of page) {
+    const view = await evaluateIp(store, config, key, opts);
     if (view) items.push(view);
   }
-  const lastRow = page[page.length - 1];
+  const last = lo + page.length - 1;
   return {
     items,
-    next: rows.length > limit && lastRow ? { lastSeen: lastRow.last_seen, ipKey: lastRow.ip_key } : null,
-    total: countCandidates(store),
+    next: lo + limit < order.keys.length && page.length ? { lastSeen: order.lastSeen[last]!, ipKey: order.keys[last]! } : null,
+    total: order.keys.length,
   };
 }
 
