@@ -180,7 +180,9 @@ describe('draftComplaint: variants', () => {
   });
 
   it('without redaction the host names stay, and the X-ARF Report-ID keeps a given domain', () => {
-    const draft = draftComplaint(input({ complaint: { ...COMPLAINT, redactOwnHosts: false }, reportId: 'r1@other.example' }));
+    const draft = draftComplaint(input({ complaint: { ...COMPLAINT, redactOwnHosts: false }, reportId: 'r1@other.example', operator: { ...OPERATOR, replyTo: undefined } }));
+    expect(draft.text).toContain('Please reply to abuse@example.org with any questions.');
+    expect(draft.text).not.toContain('X-ARF allows one source');
     expect(draft.text).toContain('Attacked hosts:    web1.example.org, mail.example.org');
     expect(draft.text).toContain('  f2b-11@web1.example.org');
     expect(draft.evidenceLog).toContain('to 198.51.100.4');
@@ -239,6 +241,7 @@ describe('draftComplaint: variants', () => {
     expect(draft.text).toContain('== 203.0.113.7 ==\n\nThis follows up on our report c-9@example.org');
     expect(draft.text).toContain('== 203.0.113.99 ==\n\nThis follows up on our report c-7@example.org');
     expect(parseXarfReport(draft.xarfReport)!.Source).toBe(IP);
+    expect(draft.text).toContain('X-ARF allows one source per report: report.txt describes 203.0.113.7, logfile.log covers\nall addresses.\n');
     expect(draft.headers['X-Abusedesk-Source']).toBe('203.0.113.7, 203.0.113.99');
     expect(draft.headers['In-Reply-To']).toBe('<c-9@example.org>');
     expect(draft.headers.References).toBe('<c-7@example.org> <c-9@example.org>');

@@ -302,7 +302,7 @@ function draft(inputs: readonly DraftInput[]): ComplaintDraft {
       organisation: sanitizeLine(operator.organisation),
       from,
       replyTo,
-      contact: replyTo ?? from,
+      contact: addressOf(replyTo ?? from),
     },
     timezone: tz,
     date: formatDateTime(now, tz),

@@ -97,7 +97,7 @@ export interface ComplaintTemplateContext {
     organisation: string;
     from: string;
     replyTo: string | null;
-    /** Where answers reach the operator: replyTo, else from. */
+    /** Where answers reach the operator: the address of replyTo, else of from ("abuse@example.net"). */
     contact: string;
   };
   /** IANA zone of all times shown. */
@@ -222,6 +222,10 @@ Source reports (Message-IDs of the Fail2Ban mails):
 
 Times are in {{timezone}} unless noted. A machine-readable report in X-ARF format
 (report.txt, login-attack) and the log lines (logfile.log) are attached.
+{{#if combined}}
+X-ARF allows one source per report: report.txt describes {{ip}}, logfile.log covers
+all addresses.
+{{/if}}
 
 Please reply to {{operator.contact}} with any questions.
 
