@@ -317,6 +317,15 @@ describe('cache', () => {
     expect(progress.at(-1)).toBe(400);
   });
 
+  it('a store that cannot write still gives the answer, and says why nothing was cached', async () => {
+    store.sqlite.pragma('query_only = ON');
+    const res = resolver();
+    const r = await res.resolve('185.220.100.7');
+    expect(r.chosen?.address).toBe('abuse@hosting-eu.example');
+    expect(res.cacheProblem()).toMatch(/could not cache a contact: .*readonly/i);
+    store.sqlite.pragma('query_only = OFF');
+  });
+
   it('parallel resolve() calls for one network queue up and share one request', async () => {
     const res = resolver();
     const all = await Promise.all(['91.198.174.1', '185.220.100.1', '185.220.100.2', '185.220.100.3'].map((ip) => res.resolve(ip)));

@@ -20,6 +20,8 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   const problem = resolver.bootstrapProblem();
   if (problem) ctx.out.verbose(`abusedesk: ${problem}`);
+  const cacheProblem = resolver.cacheProblem();
+  if (cacheProblem) ctx.out.error(`abusedesk: warning: ${cacheProblem}`);
   return failed ? EXIT_FAILED : EXIT_OK;
 }
 

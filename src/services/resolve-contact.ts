@@ -115,6 +115,7 @@ export class ContactResolver {
   private readonly lanes = new Map<string, Promise<unknown>>();
   private bootstrapRefresh: Promise<void> | undefined;
   private bootstrapNote: string | null = null;
+  private storeProblem: string | null = null;
 
   constructor(
     private readonly store: Store,
@@ -381,7 +382,7 @@ export class ContactResolver {
     }
     const range = cacheRange.range ?? parseCidr(`${ip.ip}/${ip.version === 4 ? 32 : 128}`)!;
     const ttlMs = longLived ? this.config.cacheDays * 86_400_000 : this.config.negativeCacheMinutes * 60_000;
-    saveRange(this.store, {
+    this.remember({
       ipVersion: ip.version,
       firstKey: range.firstKey,
       lastKey: range.lastKey,
@@ -410,6 +411,20 @@ export class ContactResolver {
     });
     if (!cacheRange.range && resolution.range === null) resolution.range = { first: ip.ip, last: ip.ip };
     return this.applyAsnOverride(resolution);
+  }
+
+  /** Caches a result; a store that cannot write (busy, read-only, full) costs politeness, not the answer. */
+  private remember(row: Parameters<typeof saveRange>[1]): void {
+    try {
+      saveRange(this.store, row);
+    } catch (err) {
+      this.storeProblem = `could not cache a contact: ${(err as Error).message}`;
+    }
+  }
+
+  /** Why the last cache write failed, if one did. */
+  cacheProblem(): string | null {
+    return this.storeProblem;
   }
 
   private bootstrap(): RdapBootstrap | null {
