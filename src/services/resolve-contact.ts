@@ -15,7 +15,13 @@
 // Chain, first answer wins: override (CIDR, then AS after the answer) -> cache -> offline file (offline mode)
 // -> RDAP (IANA bootstrap) -> whois (IANA -> RIR -> ARIN ReferralServer) -> none.
 // Cache lifetimes: found and "no contact" answers for a real range: lookup.cacheDays; failures, "no such
-// network" answers and ranges we could not trust: lookup.negativeCacheMinutes, for the address alone.
+// network" answers, "no contact" while another source failed, and ranges we could not trust (wider than
+// /8 or /19, not holding the address): lookup.negativeCacheMinutes (for the address alone when untrusted).
+// Other fields: source ('override' | 'rdap' | 'whois' | 'offline' | 'special-range' | 'none') is where the
+// answer came from, fromCache says whether this call reused a cached one. Strings in network, evidence,
+// reason and rejected alternatives come from registries: sanitise before printing (commands/output.ts does);
+// chosen.address is always a syntax-checked address (safe for a To: header after sanitizeHeaderValue).
+// Also: requestCounts(), bootstrapProblem(), cacheProblem(); withCidr(range).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
