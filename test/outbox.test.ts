@@ -25,6 +25,8 @@ import {
   retryComplaint,
 } from '../src/services/outbox.js';
 import { flagBounces, sendApproved } from '../src/services/send.js';
+import { describeRun, runAuto } from '../src/services/auto-run.js';
+import { deferComplaints } from '../src/services/outbox.js';
 import { ContactResolver } from '../src/services/resolve-contact.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { getComplaint, listComplaints } from '../src/store/repos/complaints.js';
@@ -391,6 +393,59 @@ describe('editing', () => {
     expect(c.state).toBe('approved');
     expect(c.lastError).toMatch(/not a single e-mail address/);
     expect(sink.attempts).toHaveLength(0);
+  });
+});
+
+describe('runs', () => {
+  it('--dry-run renders exactly the mail that a run then sends, and writes nothing', async () => {
+    addBans('198.51.100.7', ['web1.example.net', 'web2.example.net']);
+    const tables = () => store.sqlite.prepare('SELECT (SELECT count(*) FROM complaints) c, (SELECT count(*) FROM runs) r, (SELECT count(*) FROM reports WHERE complaint_id IS NULL) u').get();
+    const before = tables();
+    const dry = await runAuto(store, config, { dryRun: true });
+    expect(tables()).toEqual(before);
+    expect(dry.wouldSend).toHaveLength(1);
+    expect(dry.wouldSend![0]!.recipient).toBe('abuse@net-a.test');
+    expect(describeRun(dry)).toBe('abusedesk (dry run): 1 complaint would be drafted, 1 complaint would be sent');
+    expect(sink.attempts).toHaveLength(0);
+    const real = await runAuto(store, config, {});
+    expect(real).toMatchObject({ drafted: 1, approved: 1, sent: 1, errors: [] });
+    // The same mail, but for the Message-ID and Report-ID a dry run cannot reserve.
+    const norm = (t: string) => t.replace(/"?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}@desk\.test"?/g, 'ID').replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, 'T');
+    const [sent, planned] = await Promise.all([simpleParser(sink.mails[0]!.raw), simpleParser(dry.wouldSend![0]!.raw)]);
+    expect(norm(sent.text!)).toBe(norm(planned.text!));
+    expect(sent.attachments.map((a) => norm(a.content.toString('utf8')))).toEqual(planned.attachments.map((a) => norm(a.content.toString('utf8'))));
+    for (const h of ['from', 'to', 'cc', 'reply-to', 'x-xarf', 'auto-submitted']) expect(JSON.stringify(sent.headers.get(h))).toBe(JSON.stringify(planned.headers.get(h)));
+    const run = store.sqlite.prepare('SELECT kind, status, summary FROM runs').all();
+    expect(run).toEqual([{ kind: 'auto', status: 'ok', summary: 'abusedesk: 1 complaint drafted, 1 sent' }]);
+    // Nothing new: quiet.
+    expect(describeRun(await runAuto(store, config, {}))).toBeNull();
+  });
+
+  it('combines several IPs for one recipient into one mail when configured', async () => {
+    config = makeConfig({ complaint: { combinePerRecipient: true } });
+    addBans('198.51.100.7', ['web1.example.net', 'web2.example.net']);
+    addBans('198.51.100.8', ['web1.example.net', 'web2.example.net']);
+    addBans('203.0.113.5', ['web1.example.net', 'web2.example.net']);
+    const s = await runAuto(store, config, {});
+    expect(s).toMatchObject({ drafted: 2, sent: 2 });
+    const to = sink.mails.map((m) => m.to[0]).sort();
+    expect(to).toEqual(['abuse@net-a.test', 'abuse@net-b.test']);
+    const combined = sink.mails.find((m) => m.to.includes('abuse@net-a.test'))!.raw.toString('utf8');
+    expect(combined).toContain('198.51.100.7');
+    expect(combined).toContain('198.51.100.8');
+    const ips = store.sqlite.prepare('SELECT count(*) AS n FROM complaint_ips').get();
+    expect(ips).toEqual({ n: 3 });
+    expect(store.sqlite.prepare('SELECT count(*) AS n FROM reports WHERE complaint_id IS NULL').get()).toEqual({ n: 0 });
+  });
+
+  it('a deferred complaint is not sent until approved again', async () => {
+    addBans('198.51.100.7', ['web1.example.net', 'web2.example.net']);
+    await draftEligible(store, config, { resolver: resolver(), approve: 'none' });
+    const [c] = listComplaints(store);
+    expect(deferComplaints(store, [c!.id], { note: 'ask the customer first' })[0]!.state).toBe('deferred');
+    expect((await sendApproved(store, config)).attempted).toBe(0);
+    expect(approveComplaints(store, [c!.id])[0]!.state).toBe('approved');
+    expect((await sendApproved(store, config)).sent).toBe(1);
   });
 });
 
