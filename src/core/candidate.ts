@@ -6,6 +6,7 @@
 //   Candidate                  the reports of one IP with their summary facts
 //   groupCandidates(reports)   -> Candidate[] by IP, newest last-seen first
 //   summarizeCandidate(ip, reports) -> Candidate for one IP (reports of that IP only)
+//   distinctNames(values, foldCase?) -> distinct non-empty names, first spelling kept, sorted
 import { parseIp } from './ip-ranges.js';
 
 export interface CandidateReport {

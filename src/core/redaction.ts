@@ -230,10 +230,12 @@ export function createRedactor(options: RedactionOptions): Redactor {
       for (const match of line.matchAll(IP_TOKEN)) {
         const token = match[0];
         const start = match.index ?? 0;
-        if (keep.has(token) || keep.has(tokenIp(token)?.ip ?? '')) {
+        const ip = keep.has(token) ? null : tokenIp(token);
+        if (!ip && !keep.has(token)) continue;
+        if (!ip || keep.has(ip.ip)) {
           out += redactRest(pending + line.slice(last, start)) + token;
           pending = '';
-        } else if (networks.length && isOwnIp(token)) {
+        } else if (networks.some((r) => rangeContains(r, ip.key))) {
           pending += line.slice(last, start) + REDACTED_IP;
         } else {
           continue;
