@@ -308,6 +308,17 @@ describe('templates', () => {
     );
   });
 
+  it('every field the shipped template documents exists', () => {
+    const every = `{{ip}} {{combined}} {{join ips ","}} {{recipient}} {{timezone}} {{date}} {{totals.reports}} {{totals.failures}} {{totals.hosts}}
+{{join sourceMessageIds ","}} {{operator.organisation}} {{operator.from}} {{operator.replyTo}} {{operator.contact}}
+{{#if followUp}}{{followUp.messageId}} {{followUp.sentAt}}{{/if}} {{contact.recipient}} {{contact.source}} {{contact.via}} {{contact.range}}
+{{contact.network}} {{contact.country}} {{join contact.evidence ","}} {{xarf.reportType}} {{xarf.schemaUrl}} {{xarf.reportId}}
+{{#each addresses}}{{ip}} {{ipVersion}} {{reports}} {{failures}} {{join hosts ","}} {{hostCount}} {{join services ","}} {{join servicePorts ","}}
+{{xarfService}} {{port}} {{firstSeen}} {{lastSeen}} {{timeRange}} {{join sourceMessageIds ","}} {{contact.source}} {{#if followUp}}{{followUp.messageId}}{{/if}}
+{{#each hostLogs}}{{host}} {{join services ","}} {{reports}} {{join lines ","}} {{total}} {{omitted}}{{/each}}{{/each}}`;
+    expect(checkComplaintTemplate(every)).toEqual([]);
+  });
+
   it('a typo in a custom template is an error naming the field and the line', () => {
     expect(() => draftComplaint(input({ template: 'Hello\n{{ipp}}' }))).toThrow(ComplaintTemplateError);
     expect(() => draftComplaint(input({ template: 'Hello\n{{ipp}}' }))).toThrow('complaint template: "ipp" is not a field (line 2, column 3)');

@@ -172,7 +172,19 @@ export function renderComplaintTemplate(template: string, context: ComplaintTemp
     .trim()}\n`;
 }
 
-export const DEFAULT_COMPLAINT_TEMPLATE = `Hello,
+export const DEFAULT_COMPLAINT_TEMPLATE = `{{!--
+  abusedesk complaint text (Handlebars, plain text, strict: an unknown field is an error).
+  Copy this file, edit it, and set complaint.template to its path. Fields (all always present):
+    combined, ip, ips, recipient, timezone, date, totals.{reports,failures,hosts}, sourceMessageIds,
+    operator.{organisation,from,replyTo,contact}, followUp.{messageId,sentAt} (or null),
+    contact.{recipient,source,via,range,network,country,evidence}, xarf.{reportType,schemaUrl,reportId},
+    addresses: each with ip, ipVersion, reports, failures, hosts, hostCount, services, servicePorts,
+      xarfService, port, firstSeen, lastSeen, timeRange, sourceMessageIds, contact, followUp,
+      hostLogs: each with host, services, reports, lines, total, omitted.
+  Helpers: {{count n "report"}}, {{join list ", "}}, {{indent text 2}}.
+  Log lines, host names and registry text arrive sanitised and redacted.
+--}}
+Hello,
 
 {{#if combined}}
 we have observed login attacks on our servers from {{count addresses.length "address" "addresses"}}
