@@ -61,6 +61,14 @@ ${commandList}
   },
 );
 
+// `abusedesk reports | head` closes the pipe early: that is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 async function main(): Promise<number> {
   const flags = cli.flags as GlobalFlags & Record<string, unknown>;
   const out = createOutput({ json: flags.json, quiet: flags.quiet, verbose: flags.verbose });

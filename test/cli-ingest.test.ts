@@ -70,6 +70,17 @@ describe('abusedesk import / reports / messages', () => {
     expect(rows[0]).toMatchObject({ messageId: 'c5@web1', kind: 'ban', trusted: true, reports: 1, error: null });
   });
 
+  it('counts reports per service, host and network in stats', async () => {
+    const r = await runCli(['stats', '--json'], { env });
+    expect(r.code).toBe(0);
+    const stats = JSON.parse(r.stdout);
+    expect(stats.totals).toMatchObject({ messages: 5, reports: 5, privateReports: 1, errors: 0 });
+    expect(stats.topServices).toEqual(expect.arrayContaining([{ name: 'postfix-sasl', count: 1 }, { name: 'sshd', count: 4 }]));
+    expect(stats.topNetworks).toEqual(expect.arrayContaining([{ name: '203.0.113.0/24', count: 2 }]));
+    const text = await runCli(['stats'], { env });
+    expect(text.stdout).toContain('mail1.example.net');
+  });
+
   it('never prints a raw escape sequence from a mail', async () => {
     const r = await runCli(['reports', '198.51.100.66'], { env });
     expect(r.code).toBe(0);

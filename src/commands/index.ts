@@ -36,6 +36,11 @@ export const commands: Record<string, CommandEntry> = {
   send: { summary: 'send approved complaints that are due (all, or by id)', usage: 'abusedesk send [<id...>]', load: () => import('./send.js') },
   auto: { summary: 'the headless run for cron (same as --auto [--dry-run])', usage: 'abusedesk --auto [--dry-run]', load: () => import('./auto.js') },
   demo: { summary: 'a sandbox: sample mailbox, offline contacts, file outbox, the whole pipeline', usage: 'abusedesk demo [--db FILE]', load: () => import('./demo.js') },
+  stats: {
+    summary: 'counts per day, service, reporting host, country, network; complaints by state',
+    usage: 'abusedesk stats [--limit DAYS]',
+    load: () => import('./stats.js'),
+  },
   init: {
     summary: 'write a commented config file',
     usage: 'abusedesk init [--force]',
