@@ -35,6 +35,14 @@ describe('redaction of log lines', () => {
     expect(r.line(line, [ATTACKER])).toBe(line);
   });
 
+  it('a reporting host without a dot is replaced in the syslog host field only, not in words', () => {
+    const short = createRedactor({ ...BASE, reportingHosts: ['mail'] });
+    expect(short.line('Nov 24 04:00:01 mail postfix/smtpd[1]: lost connection after mail from unknown[203.0.113.7]', [ATTACKER])).toBe(
+      'Nov 24 04:00:01 <redacted-host-1> postfix/smtpd[1]: lost connection after mail from unknown[203.0.113.7]',
+    );
+    expect(short.host('mail')).toBe('<redacted-host-1>');
+  });
+
   it('masks e-mail addresses as <X> (blocklist.de practice)', () => {
     expect(r.line('sasl_username=info@example.org, from=<bob.smith+tag@customer.example>, to=<root@web1>', [ATTACKER])).toBe(
       'sasl_username=<X>, from=<<X>>, to=<<X>>',

@@ -17,7 +17,8 @@
 // Own hosts are operator.ownHostnames plus the reporting hosts of the complaint (they are the
 // operator's servers by definition); each distinct host gets a numbered placeholder so the
 // recipient still sees how many hosts were attacked. In syslog-style lines the host field
-// ("Nov 24 04:00:01 web1 sshd[1]: ...") is matched by the short name too.
+// ("Nov 24 04:00:01 web1 sshd[1]: ...") is matched by the short name too; a name without a dot
+// is matched only there (a bare "mail" would otherwise hit "mail from").
 import { parseIp, parseRangeList, rangeContains, type IpRange, type ParsedIp } from './ip-ranges.js';
 import { sanitizeLine } from './sanitize.js';
 
@@ -158,7 +159,10 @@ export function createRedactor(options: RedactionOptions): Redactor {
   }
   const placeholder = (n: number) => `<redacted-host-${n}>`;
   // Longest first so "mail.example.net" wins over "example.net".
-  const hostNames = [...numbers.keys()].sort((a, b) => b.length - a.length);
+  // Only dotted names are replaced in free text: a bare "mail" or "gw" (old Fail2Ban subjects
+  // carry short names) would also hit ordinary words; bare names are matched in the syslog
+  // host field only.
+  const hostNames = [...numbers.keys()].filter((n) => n.includes('.')).sort((a, b) => b.length - a.length);
   const hostPattern = hostNames.length
     ? new RegExp(`(?<![A-Za-z0-9.-])(?:${hostNames.map(escapeRegExp).join('|')})(?![A-Za-z0-9-]|\\.[A-Za-z0-9])`, 'gi')
     : null;
