@@ -135,6 +135,10 @@ it('SIGKILL at random points of twenty runs, then a full run: nothing sent twice
       }
     }
     expect(sentIps).not.toContain('10.9.8.7');
+    // The killed runs are recorded as interrupted, the last one as finished.
+    const runs = store.sqlite.prepare('SELECT status, summary FROM runs ORDER BY id').all() as Array<{ status: string; summary: string | null }>;
+    expect(runs.filter((r) => r.status === 'running')).toEqual([]);
+    expect(runs.filter((r) => r.summary?.startsWith('interrupted')).length).toBeGreaterThanOrEqual(10);
 
     // The operator settles the interrupted ones: delivered -> mark sent; not delivered -> retry.
     const waiting = rows.filter((r) => r.state !== 'sent');

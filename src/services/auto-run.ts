@@ -16,7 +16,7 @@ import { formatCount } from '../core/presentation.js';
 import type { ComplaintTransport } from '../mail/smtp-sender.js';
 import type { Store } from '../store/db.js';
 import { complaintFromRow } from '../store/repos/complaints.js';
-import { finishRun, logRun, startRun, type LogLevel, type RunKind } from '../store/repos/runs.js';
+import { closeAbandonedRuns, finishRun, logRun, startRun, type LogLevel, type RunKind } from '../store/repos/runs.js';
 export { getRun, lastRun, listRuns, runLogOf } from '../store/repos/runs.js';
 import { draftableIpKeys } from './candidates.js';
 import type { DraftSummary } from './drafts.js';
@@ -82,6 +82,7 @@ export async function runAuto(store: Store, config: Config, opts: AutoRunOptions
   const clock = opts.now ?? (() => new Date());
   const started = clock();
   const dryRun = opts.dryRun ?? false;
+  if (!dryRun) closeAbandonedRuns(store, started);
   const runId = dryRun ? null : startRun(store, opts.kind ?? 'auto', started);
   const s: AutoRunSummary = {
     runId,

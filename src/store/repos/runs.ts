@@ -71,3 +71,29 @@ export function runLogOf(store: Store, runId: number, limit = 1000): RunLogRow[]
     }>
   ).map((r) => ({ id: r.id, runId: r.run_id, at: new Date(r.at), level: r.level, message: r.message }));
 }
+
+/**
+ * Runs still marked "running" whose process is gone (killed, crashed) are closed as
+ * failed, so the desk does not show a run that will never end. Returns how many.
+ */
+export function closeAbandonedRuns(store: Store, now: Date = new Date()): number {
+  const rows = store.sqlite.prepare(`SELECT id, pid FROM runs WHERE status = 'running'`).all() as Array<{ id: number; pid: number | null }>;
+  const close = store.sqlite.prepare(
+    `UPDATE runs SET status = 'failed', ended_at = ?, summary = 'interrupted: the process stopped before the run ended' WHERE id = ? AND status = 'running'`,
+  );
+  let closed = 0;
+  for (const r of rows) {
+    if (r.pid === process.pid || (r.pid !== null && processAlive(r.pid))) continue;
+    closed += close.run(now.getTime(), r.id).changes;
+  }
+  return closed;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
