@@ -8,12 +8,18 @@
 //   worst:     all 100,000 reports unused and inside the policy window (each IP once,
 //              so none is eligible and every run must look at all of them).
 // The store is filled directly with prepared statements in one transaction.
+// Then drafting 1,000 complaints through the service (candidate evaluation, contact,
+// policy, template, X-ARF, evidence, insert with the reports in one transaction),
+// against the storage floor: inserting 1,000 complaint rows of the same size raw.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import { parseConfig } from '../src/config/load.js';
+import { draftEligible } from '../src/services/drafts.js';
+import { ContactResolver } from '../src/services/resolve-contact.js';
 import { openStore } from '../src/store/db.js';
 import { startDovecot } from '../test/helpers/dovecot.js';
 
@@ -96,6 +102,64 @@ function wallMs(args: string[]): number {
   return ms;
 }
 
+async function draftBench(): Promise<void> {
+  const M = Number(process.env.BENCH_DRAFT_N ?? 1000);
+  const dbPath = path.join(work, 'draft.db');
+  const store = openStore(dbPath);
+  const now = Date.now();
+  const insMsg = store.sqlite.prepare(
+    `INSERT INTO messages (message_id, sha256, raw, size, source, stored_at, date, kind, trusted, report_count) VALUES (?, ?, x'00', 1, 'file', ?, ?, 'ban', 1, 1)`,
+  );
+  const insRep = store.sqlite.prepare(
+    `INSERT INTO reports (message_row_id, message_id, kind, ip, ip_version, ip_key, service, reporter, failures, banned_at, log_lines, log_paths, private, trusted)
+     VALUES (?, ?, 'ban', ?, 4, ?, ?, ?, 6, ?, ?, '[]', 0, 1)`,
+  );
+  store.sqlite.transaction(() => {
+    for (let i = 0; i < M; i++) {
+      const { ip, key } = ipOf(i);
+      for (let r = 0; r < 3; r++) {
+        const at = now - (r + 1) * 3_600_000;
+        const msgId = `d-${i}-${r}@web${r}.example.net`;
+        const row = Number(insMsg.run(msgId, `d-${i}-${r}`, at, at).lastInsertRowid);
+        const lines = Array.from({ length: 20 }, (_, l) => `Nov 24 0${r}:${String(l).padStart(2, '0')}:01 web${r} sshd[${900 + l}]: Failed password for user${l} from ${ip} port ${40000 + l} ssh2`);
+        insRep.run(row, msgId, ip, key, ['sshd', 'postfix-sasl', 'dovecot'][r], `web${r}.example.net`, at, JSON.stringify(lines));
+      }
+    }
+  })();
+  const contacts = path.join(work, 'draft-contacts.json');
+  fs.writeFileSync(contacts, JSON.stringify([{ cidr: '96.0.0.0/3', address: 'abuse@provider.example' }]));
+  const config = parseConfig({
+    operator: { from: 'Bench <abuse@desk.example>', domain: 'desk.example', ownHostnames: ['web0.example.net'] },
+    policy: { maxComplaintsPerRecipientPerDay: 1_000_000 },
+    lookup: { offline: true, offlineContactsFile: contacts },
+  });
+  const resolver = new ContactResolver(store, config.lookup);
+  const t0 = performance.now();
+  const summary = await draftEligible(store, config, { resolver, approve: 'none' });
+  const ms = performance.now() - t0;
+  if (summary.drafted !== M) throw new Error(`drafted ${summary.drafted} of ${M}: ${summary.errors.join('; ')}`);
+  // The floor: the same number of complaint rows of the same size, inserted raw in one transaction.
+  const sample = store.sqlite.prepare('SELECT * FROM complaints LIMIT 1').get() as Record<string, unknown>;
+  const floorStore = openStore(path.join(work, 'floor.db'));
+  const ins = floorStore.sqlite.prepare(
+    `INSERT INTO complaints (state, ip, ip_key, recipient, abuse_contact, contact, message_id, subject, body_text, xarf_report, evidence_log, source_message_ids, created_at, updated_at)
+     VALUES ('draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const f0 = performance.now();
+  floorStore.sqlite.transaction(() => {
+    for (let i = 0; i < M; i++) {
+      ins.run(sample.ip, sample.ip_key, sample.recipient, sample.abuse_contact, sample.contact, `floor-${i}`, sample.subject, sample.body_text, sample.xarf_report, sample.evidence_log, sample.source_message_ids, now, now);
+    }
+  })();
+  const floor = performance.now() - f0;
+  floorStore.close();
+  store.close();
+  console.log(`raw insert of ${M} complaint rows: ${floor.toFixed(0)} ms (baseline)`);
+  console.log(
+    `draft ${M} complaints (3 reports, 60 log lines each): ${ms.toFixed(0)} ms, ${(ms / M).toFixed(2)} ms per complaint (${(ms / floor).toFixed(1)}x vs raw insert)`,
+  );
+}
+
 async function main() {
   if (!fs.existsSync(path.join(root, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run npm run build');
   const dovecot = await startDovecot();
@@ -129,6 +193,7 @@ async function main() {
           `${ms.toFixed(0)} ms (${(ms / baseline).toFixed(2)}x vs node -e 0, ${(ms / version).toFixed(2)}x vs --version; min ${Math.min(...runs).toFixed(0)}, max ${Math.max(...runs).toFixed(0)})`,
       );
     }
+    await draftBench();
   } finally {
     await dovecot.stop();
     fs.rmSync(work, { recursive: true, force: true });
