@@ -26,7 +26,7 @@ import {
 } from '../src/services/outbox.js';
 import { flagBounces, sendApproved } from '../src/services/send.js';
 import { describeRun, runAuto } from '../src/services/auto-run.js';
-import { deferComplaints } from '../src/services/outbox.js';
+import { deferComplaints, recordOutcome, recoverInterrupted } from '../src/services/outbox.js';
 import { ContactResolver } from '../src/services/resolve-contact.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { getComplaint, listComplaints } from '../src/store/repos/complaints.js';
@@ -264,6 +264,18 @@ describe('sending', () => {
     expect(retryComplaint(store, id).ok).toBe(true);
     expect((await sendApproved(store, config)).sent).toBe(1);
     expect(sink.mails).toHaveLength(1);
+  });
+
+  it('a sender outliving its lease: flagged for the operator meanwhile, its 250 still settles the complaint as sent', async () => {
+    const id = await draftedAndApproved();
+    const owner = `${os.hostname()}:${process.pid}:slow`;
+    const t0 = Date.now();
+    expect(claimNext(store, owner, { now: new Date(t0), leaseMs: 1000 })!.id).toBe(id);
+    expect(beginSending(store, id, owner, Buffer.from('x'), { now: new Date(t0), leaseMs: 1000 })).toBe(true);
+    expect(recoverInterrupted(store, new Date(t0 + 5000)).flagged).toBe(1);
+    expect(getComplaint(store, id)!.needsOperator).toBe(true);
+    expect(recordOutcome(store, id, owner, { kind: 'sent', response: '250 queued' }, { now: new Date(t0 + 6000) })).toBe('sent');
+    expect(getComplaint(store, id)).toMatchObject({ state: 'sent', needsOperator: false, smtpResponse: '250 queued' });
   });
 
   it('a live sender keeps its claim: a second sender with its own connection takes nothing', async () => {

@@ -258,10 +258,12 @@ export function recordOutcome(
   const base = { id, owner, now, response: outcome.response };
   switch (outcome.kind) {
     case 'sent':
+      // Also when another process meanwhile took it for interrupted: the server's 250 settles it.
       store.sqlite
         .prepare(
           `UPDATE complaints SET state = 'sent', sent_at = @now, smtp_response = @response, last_error = NULL, next_attempt_at = NULL,
-             lease_owner = NULL, lease_until = NULL, updated_at = @now ${where}`,
+             needs_operator = 0, lease_owner = NULL, lease_until = NULL, updated_at = @now
+           WHERE id = @id AND state = 'sending' AND (lease_owner = @owner OR (needs_operator = 1 AND lease_owner IS NULL))`,
         )
         .run(base);
       return 'sent';
