@@ -151,6 +151,14 @@ describe('abusedesk --auto (built binary, Dovecot, SMTP sink)', () => {
     expect(rows.map((r) => r.state)).toEqual(Array(7).fill('sent'));
     const raw = await runCli(['--config', config, 'complaint', String(rows[0]!.id), '--raw']);
     expect(sink.mails.some((m) => m.raw.toString('utf8') === raw.stdout)).toBe(true);
+
+    // Age-based archiving: with archiveAfterDays 0 every mail the store holds is old enough.
+    const aged = writeConfig('e2e', { policy: { minReports: 1, windowDays: 36500, archiveAfterDays: 0 } });
+    const third = await runCli(['--config', aged, '--auto']);
+    expect(third).toMatchObject({ code: 0, stderr: '', stdout: 'abusedesk: 3 mails archived\n' });
+    expect(await dovecot.count('INBOX')).toBe(0);
+    expect(await dovecot.count('Archive')).toBe(10);
+    expect(sink.mails).toHaveLength(7);
   });
 
   it('the desk sending at the same moment as --auto: each complaint is sent once', async () => {
