@@ -29,12 +29,14 @@ export function ListView<Row>(props: ListViewProps<Row>): ReactNode {
   return (
     <Box flexDirection="column" height={props.height}>
       <Box height={1} overflow="hidden">
-        <Box flexGrow={1}>
+        <Box flexGrow={1} flexShrink={1}>
           <Text bold wrap="truncate-end" color={theme.text.accent}>
             {header}
           </Text>
         </Box>
-        <Text color={theme.text.muted}> {position}</Text>
+        <Box flexShrink={0}>
+          <Text color={theme.text.muted}> {position}</Text>
+        </Box>
       </Box>
       {props.rows.length === 0 ? (
         <Text color={theme.text.muted}>{props.empty}</Text>
