@@ -174,6 +174,11 @@ describe('abusedesk --auto (built binary, Dovecot, SMTP sink)', () => {
       }
     }
     expect((await runCli(['--config', config, 'import', mailDir])).code).toBe(0);
+    const dry = await runCli(['--config', config, '--auto', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('dry run: no mail fetched, no registry asked');
+    expect(dry.stdout.trim().split('\n').pop()).toBe('abusedesk (dry run): 8 complaints would be drafted (8 for review)');
+    expect((await runCli(['--config', config, 'complaints'])).stdout).toBe('no complaints\n');
     const drafted = await runCli(['--config', config, '--auto', '--json']);
     expect(JSON.parse(drafted.stdout)).toMatchObject({ drafted: 8, approved: 0, sent: 0 });
     const list = (await runCli(['--config', config, 'complaints', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: number });

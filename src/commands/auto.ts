@@ -23,6 +23,8 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.out.json(summary);
   } else {
     if (dryRun && !ctx.out.quiet) {
+      ctx.out.line('dry run: no mail fetched, no registry asked (cached and offline contacts only), nothing written, nothing sent');
+      for (const held of summary.heldBack) ctx.out.line(`held back: ${held.ip}: ${held.reason}`);
       for (const mail of summary.wouldSend ?? []) {
         ctx.out.line(`=== would send${mail.id ? ` complaint #${mail.id}` : ' (new draft)'} about ${mail.ips.join(', ')} to ${mail.recipient}`);
         // The mail as it would go out; sanitised for the terminal like every other line.

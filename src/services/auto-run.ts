@@ -60,6 +60,8 @@ export interface AutoRunSummary {
   needsOperator: number;
   archived: number;
   archiveFailed: number;
+  /** Eligible by the reports but held back, with why (no contact yet, a daily cap). */
+  heldBack: Array<{ ip: string; reason: string }>;
   errors: string[];
   /** Dry run only. */
   wouldSend?: WouldSend[];
@@ -104,6 +106,7 @@ export async function runAuto(store: Store, config: Config, opts: AutoRunOptions
     needsOperator: 0,
     archived: 0,
     archiveFailed: 0,
+    heldBack: [],
     errors: [],
   };
   const log = (level: LogLevel, message: string) => {
@@ -154,6 +157,7 @@ export async function runAuto(store: Store, config: Config, opts: AutoRunOptions
     s.drafted = drafts.drafted;
     s.approved = drafts.approved;
     s.awaitingReview = drafts.drafted - drafts.approved;
+    s.heldBack = drafts.skipped;
     for (const e of drafts.errors) fail('draft', e);
     for (const c of drafts.complaints) {
       log('info', `${dryRun ? 'would draft' : 'drafted'} complaint${c.id ? ` #${c.id}` : ''} about ${c.ips.join(', ')} to ${c.recipient} (${c.state}; ${c.reason})`);
@@ -217,11 +221,11 @@ export async function runAuto(store: Store, config: Config, opts: AutoRunOptions
   s.endedAt = ended.toISOString();
   s.ms = ended.getTime() - started.getTime();
   if (runId !== null) {
-    const { errors, wouldSend: _w, runId: _r, dryRun: _d, startedAt: _s, endedAt: _e, ...counts } = s;
+    const { errors, wouldSend: _w, runId: _r, dryRun: _d, startedAt: _s, endedAt: _e, heldBack, ...counts } = s;
     finishRun(
       store,
       runId,
-      { status: errors.length ? 'failed' : 'ok', counts: { ...counts, errors: errors.length }, errors: errors.length, summary: describeRun(s) },
+      { status: errors.length ? 'failed' : 'ok', counts: { ...counts, heldBack: heldBack.length, errors: errors.length }, errors: errors.length, summary: describeRun(s) },
       ended,
     );
   }
