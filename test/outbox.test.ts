@@ -433,6 +433,20 @@ describe('runs', () => {
     expect(describeRun(await runAuto(store, config, {}))).toBeNull();
   });
 
+  it('a mailbox that cannot be reached is an error of the run (exit 1), and the rest of the run still happens', async () => {
+    config = makeConfig({ imap: { url: 'imap://u:p@127.0.0.1:1/INBOX', connectTimeoutMs: 500 } });
+    addBans('198.51.100.7', ['web1.example.net', 'web2.example.net']);
+    const s = await runAuto(store, config, {});
+    expect(s.errors).toHaveLength(1);
+    expect(s.errors[0]).toMatch(/^fetch: .*127\.0\.0\.1/);
+    // The stored reports were still drafted and sent (they came from files: nothing to archive).
+    expect(s.sent).toBe(1);
+    const run = store.sqlite.prepare('SELECT status, errors FROM runs').get();
+    expect(run).toEqual({ status: 'failed', errors: 1 });
+    const log = store.sqlite.prepare(`SELECT level, message FROM run_log WHERE level = 'error'`).all() as Array<{ message: string }>;
+    expect(log.map((l) => l.message.split(':')[0])).toEqual(['fetch']);
+  });
+
   it('combines several IPs for one recipient into one mail when configured', async () => {
     config = makeConfig({ complaint: { combinePerRecipient: true } });
     addBans('198.51.100.7', ['web1.example.net', 'web2.example.net']);
