@@ -24,6 +24,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     });
     return summary.errors.length ? EXIT_FAILED : EXIT_OK;
   }
+  if (ctx.out.quiet) return summary.errors.length ? EXIT_FAILED : EXIT_OK;
   const o = ctx.out;
   o.line(`abusedesk demo in ${result.dir}`);
   o.line('');
