@@ -447,6 +447,22 @@ describe('runs', () => {
     expect(log.map((l) => l.message.split(':')[0])).toEqual(['fetch']);
   });
 
+  it('the daily cap per recipient holds within one run, and a dry run plans the same', async () => {
+    config = makeConfig({ policy: { maxComplaintsPerRecipientPerDay: 2 } });
+    for (const ip of ['198.51.100.7', '198.51.100.8', '198.51.100.9', '198.51.100.10']) addBans(ip, ['web1.example.net', 'web2.example.net']);
+    const dry = await runAuto(store, config, { dryRun: true });
+    expect(dry.wouldSend).toHaveLength(2);
+    expect(dry.heldBack).toEqual([
+      { ip: '198.51.100.9', reason: 'recipient cap reached (2 today)' },
+      { ip: '198.51.100.10', reason: 'recipient cap reached (2 today)' },
+    ]);
+    expect(listComplaints(store)).toHaveLength(0);
+    const real = await runAuto(store, config, {});
+    expect(real).toMatchObject({ drafted: 2, sent: 2 });
+    expect(real.heldBack.map((h) => h.ip)).toEqual(['198.51.100.9', '198.51.100.10']);
+    expect(sink.mails).toHaveLength(2);
+  });
+
   it('combines several IPs for one recipient into one mail when configured', async () => {
     config = makeConfig({ complaint: { combinePerRecipient: true } });
     addBans('198.51.100.7', ['web1.example.net', 'web2.example.net']);

@@ -15,7 +15,7 @@ import type { Config } from '../config/schema.js';
 import { formatCount } from '../core/presentation.js';
 import type { ComplaintTransport } from '../mail/smtp-sender.js';
 import type { Store } from '../store/db.js';
-import { complaintFromRow } from '../store/repos/complaints.js';
+import { complaintFromRow, complaintIpsOf } from '../store/repos/complaints.js';
 import { closeAbandonedRuns, finishRun, logRun, startRun, type LogLevel, type RunKind } from '../store/repos/runs.js';
 export { getRun, lastRun, listRuns, runLogOf } from '../store/repos/runs.js';
 import { draftableIpKeys } from './candidates.js';
@@ -144,7 +144,9 @@ export async function runAuto(store: Store, config: Config, opts: AutoRunOptions
     }
   }
 
-  // 3. Candidates -> drafts (approved per config.auto.approve).
+  // 3. Candidates -> drafts (approved per config.auto.approve). A dry run does this inside a
+  // transaction it rolls back, and renders every complaint a send would take at that point.
+  if (dryRun) store.sqlite.exec('BEGIN');
   try {
     const keys = draftableIpKeys(store, config.policy, clock());
     let drafts: DraftSummary = { evaluated: 0, eligible: 0, drafted: 0, approved: 0, skipped: [], complaints: [], errors: [] };
@@ -163,16 +165,17 @@ export async function runAuto(store: Store, config: Config, opts: AutoRunOptions
       log('info', `${dryRun ? 'would draft' : 'drafted'} complaint${c.id ? ` #${c.id}` : ''} about ${c.ips.join(', ')} to ${c.recipient} (${c.state}; ${c.reason})`);
     }
     if (dryRun) {
+      const planned = new Set(drafts.complaints.map((c) => c.messageId));
       s.wouldSend = [];
-      for (const c of dueApproved(store, clock())) s.wouldSend.push(await wouldSend(c, config, clock()));
-      for (const c of drafts.complaints) {
-        if (c.state !== 'approved') continue;
-        const row = plannedRow(c.complaint, clock());
-        s.wouldSend.push({ ...(await wouldSend(row, config, clock())), id: null, ips: c.ips });
+      for (const c of dueApproved(store, clock())) {
+        const mail = await wouldSend(c, config, clock());
+        s.wouldSend.push({ ...mail, id: planned.has(c.messageId) ? null : c.id, ips: complaintIpsOf(store, c.id) });
       }
     }
   } catch (err) {
     fail('candidates', err);
+  } finally {
+    if (dryRun && store.sqlite.inTransaction) store.sqlite.exec('ROLLBACK');
   }
 
   // 4. Send what is approved and due.
@@ -246,44 +249,6 @@ function dueApproved(store: Store, now: Date): ComplaintRow[] {
 async function wouldSend(c: ComplaintRow, config: Config, now: Date): Promise<WouldSend> {
   const raw = await renderComplaintMail(c, config, now);
   return { id: c.id, ips: [c.ip], recipient: config.complaint.testRecipient ?? c.recipient, subject: c.subject, messageId: c.messageId, raw: raw.toString('utf8') };
-}
-
-function plannedRow(c: import('../store/repos/complaints.js').NewComplaint, now: Date): ComplaintRow {
-  return {
-    id: 0,
-    state: c.state,
-    ip: c.ips[0]!.ip,
-    ipKey: c.ips[0]!.ipKey,
-    recipient: c.recipient,
-    abuseContact: c.abuseContact,
-    contact: c.contact,
-    messageId: c.messageId,
-    inReplyTo: c.inReplyTo,
-    subject: c.subject,
-    bodyText: c.bodyText,
-    xarfReport: c.xarfReport,
-    evidenceLog: c.evidenceLog,
-    sourceMessageIds: c.sourceMessageIds,
-    reason: c.reason,
-    createdAt: now,
-    updatedAt: now,
-    approvedBy: c.approvedBy ?? null,
-    approvedAt: now,
-    leaseOwner: null,
-    leaseUntil: null,
-    attempts: 0,
-    nextAttemptAt: null,
-    sendingAt: null,
-    sentAt: null,
-    smtpResponse: null,
-    lastError: null,
-    needsOperator: false,
-    rejectReason: null,
-    rawMail: null,
-    bouncedAt: null,
-    bounceMessageRowId: null,
-    runId: null,
-  };
 }
 
 /**

@@ -173,56 +173,72 @@ function summaryOf(c: NewComplaint, id: number | null): PlannedComplaint {
 }
 
 export async function draftEligible(store: Store, config: Config, opts: DraftOptions = {}): Promise<DraftSummary> {
+  // A dry run does the real work inside a transaction it rolls back, so the plan is exactly
+  // what a run would do (caps counted as the run goes), and nothing stays written.
+  const own = opts.dryRun && !store.sqlite.inTransaction;
+  if (own) store.sqlite.exec('BEGIN');
+  try {
+    return await draftAll(store, config, opts);
+  } finally {
+    if (own && store.sqlite.inTransaction) store.sqlite.exec('ROLLBACK');
+  }
+}
+
+async function draftAll(store: Store, config: Config, opts: DraftOptions): Promise<DraftSummary> {
   const now = opts.now ?? new Date();
   const approvePolicy = opts.approve ?? config.auto.approve;
   const summary: DraftSummary = { evaluated: 0, eligible: 0, drafted: 0, approved: 0, skipped: [], complaints: [], errors: [] };
   const keys = opts.ipKeys ?? draftableIpKeys(store, config.policy, now);
+  const combine = config.complaint.combinePerRecipient;
   const eligible: CandidateView[] = [];
+
+  const store1 = (group: CandidateView[]) => {
+    const approve = approvePolicy === 'confident' && group.every((v) => v.eligibility.autoApprovable);
+    const ips = group.map((v) => v.ip).join(', ');
+    let planned: NewComplaint;
+    try {
+      planned = planComplaint(store, config, group, { now, approve, runId: opts.runId, reason: group.map((v) => v.eligibility.reason).join('; ') });
+    } catch (err) {
+      summary.errors.push(`drafting ${ips}: ${(err as Error).message}`);
+      return;
+    }
+    try {
+      const id = insertComplaint(store, planned, now);
+      summary.complaints.push(summaryOf(planned, opts.dryRun ? null : id));
+    } catch (err) {
+      if (err instanceof ReportsAlreadyUsedError) {
+        // Another process drafted these reports first: theirs stands.
+        summary.skipped.push({ ip: ips, reason: 'drafted by another process meanwhile' });
+      } else {
+        summary.errors.push(`storing the complaint for ${ips}: ${(err as Error).message}`);
+      }
+      return;
+    }
+    summary.drafted++;
+    if (planned.state === 'approved') summary.approved++;
+  };
+
   for (const key of keys) {
     summary.evaluated++;
     let view: CandidateView | null;
     try {
+      // Evaluated right before it is stored: the daily caps see the complaints this run already made.
       view = await evaluateIp(store, config, key, { resolver: opts.resolver, now, lookup: !opts.dryRun });
     } catch (err) {
       summary.errors.push(`candidate ${key}: ${(err as Error).message}`);
       continue;
     }
     if (!view) continue;
-    if (view.eligibility.eligible) eligible.push(view);
-    else if (view.eligibility.blocking === 'contact' || view.eligibility.blocking === 'cap') {
+    if (view.eligibility.eligible) {
+      summary.eligible++;
+      if (combine) eligible.push(view);
+      else store1([view]);
+    } else if (view.eligibility.blocking === 'contact' || view.eligibility.blocking === 'cap') {
       summary.skipped.push({ ip: view.ip, reason: view.eligibility.reason });
     }
   }
-  summary.eligible = eligible.length;
-  const groups: CandidateView[][] = config.complaint.combinePerRecipient ? groupByRecipient(eligible) : eligible.map((v) => [v]);
-  for (const group of groups) {
-    const approve = approvePolicy === 'confident' && group.every((v) => v.eligibility.autoApprovable);
-    let planned: NewComplaint;
-    try {
-      planned = planComplaint(store, config, group, { now, approve, runId: opts.runId, reason: group.map((v) => v.eligibility.reason).join('; ') });
-    } catch (err) {
-      summary.errors.push(`drafting ${group.map((v) => v.ip).join(', ')}: ${(err as Error).message}`);
-      continue;
-    }
-    if (opts.dryRun) {
-      summary.complaints.push(summaryOf(planned, null));
-    } else {
-      try {
-        const id = insertComplaint(store, planned, now);
-        summary.complaints.push(summaryOf(planned, id));
-      } catch (err) {
-        if (err instanceof ReportsAlreadyUsedError) {
-          // Another process drafted these reports first: theirs stands.
-          summary.skipped.push({ ip: group.map((v) => v.ip).join(', '), reason: 'drafted by another process meanwhile' });
-          continue;
-        }
-        summary.errors.push(`storing the complaint for ${group.map((v) => v.ip).join(', ')}: ${(err as Error).message}`);
-        continue;
-      }
-    }
-    summary.drafted++;
-    if (planned.state === 'approved') summary.approved++;
-  }
+  // Combined: one complaint per recipient and run (it counts once against the recipient's cap).
+  if (combine) for (const group of groupByRecipient(eligible)) store1(group);
   return summary;
 }
 
