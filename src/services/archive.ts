@@ -9,6 +9,7 @@
 // Both do nothing (and say so) when no IMAP mailbox is configured.
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/db.js';
+import { imapAccount } from '../mail/imap-connection.js';
 import { archiveStoredMessages } from './archive-moves.js';
 
 export interface ArchiveSummary {
@@ -44,10 +45,11 @@ export async function archiveOldMails(store: Store, config: Config, opts: { now?
   if (!config.imap.url) return { ...NONE, skipped: true };
   const now = opts.now ?? new Date();
   const cutoff = now.getTime() - config.policy.archiveAfterDays * 86_400_000;
-  // By when the store received the mail (indexed): a mailbox's first fetch does not empty it at once.
+  // By when the store received the mail: a mailbox's first fetch does not empty it at once.
+  // Only the fetched mailbox's mails (indexed by location), not every old mail ever stored.
   const rows = store.sqlite
-    .prepare('SELECT id FROM messages WHERE stored_at < ? AND archived_at IS NULL AND mailbox IS NOT NULL AND uid IS NOT NULL')
-    .all(cutoff) as Array<{ id: number }>;
+    .prepare('SELECT id FROM messages WHERE mailbox = ? AND archived_at IS NULL AND uid IS NOT NULL AND stored_at < ?')
+    .all(imapAccount(config.imap.url).mailbox, cutoff) as Array<{ id: number }>;
   return move(store, config, rows.map((r) => r.id), now);
 }
 

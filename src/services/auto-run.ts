@@ -260,8 +260,8 @@ function pendingUsedComplaints(store: Store, sentNow: number[], now: Date, confi
   const since = now.getTime() - Math.max(1, config.policy.archiveAfterDays) * 86_400_000;
   const rows = store.sqlite
     .prepare(
-      `SELECT DISTINCT c.id FROM complaints c JOIN complaint_reports cr ON cr.complaint_id = c.id JOIN messages m ON m.id = cr.message_row_id
-       WHERE c.state = 'sent' AND c.sent_at >= ? AND m.archived_at IS NULL AND m.mailbox IS NOT NULL`,
+      `SELECT DISTINCT c.id FROM complaints c INDEXED BY complaints_updated JOIN complaint_reports cr ON cr.complaint_id = c.id JOIN messages m ON m.id = cr.message_row_id
+       WHERE c.updated_at >= ? AND c.state = 'sent' AND m.archived_at IS NULL AND m.mailbox IS NOT NULL`,
     )
     .all(since) as Array<{ id: number }>;
   return [...new Set([...sentNow, ...rows.map((r) => r.id)])];

@@ -69,6 +69,7 @@ export const complaints = sqliteTable(
     index('complaints_ip').on(t.ipKey, t.createdAt),
     index('complaints_recipient').on(t.abuseContact, t.createdAt),
     index('complaints_updated').on(t.updatedAt, t.id),
+    index('complaints_bounce').on(t.bounceMessageRowId),
   ],
 );
 

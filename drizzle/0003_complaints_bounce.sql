@@ -1,0 +1,1 @@
+CREATE INDEX `complaints_bounce` ON `complaints` (`bounce_message_row_id`);
