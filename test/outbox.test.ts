@@ -429,8 +429,12 @@ describe('runs', () => {
     for (const h of ['from', 'to', 'cc', 'reply-to', 'x-xarf', 'auto-submitted']) expect(JSON.stringify(sent.headers.get(h))).toBe(JSON.stringify(planned.headers.get(h)));
     const run = store.sqlite.prepare('SELECT kind, status, summary FROM runs').all();
     expect(run).toEqual([{ kind: 'auto', status: 'ok', summary: 'abusedesk: 1 complaint drafted, 1 sent' }]);
-    // Nothing new: quiet.
+    // Nothing new: quiet. Quiet runs are recorded, and dropped after a week; runs that did something stay.
     expect(describeRun(await runAuto(store, config, {}))).toBeNull();
+    expect(store.sqlite.prepare('SELECT count(*) AS n FROM runs').get()).toEqual({ n: 2 });
+    await runAuto(store, config, { now: () => new Date(Date.now() + 8 * 86_400_000) });
+    const left = store.sqlite.prepare('SELECT summary FROM runs ORDER BY id').all();
+    expect(left).toEqual([{ summary: 'abusedesk: 1 complaint drafted, 1 sent' }, { summary: null }]);
   });
 
   it('a mailbox that cannot be reached is an error of the run (exit 1), and the rest of the run still happens', async () => {

@@ -16,7 +16,7 @@ import { formatCount } from '../core/presentation.js';
 import type { ComplaintTransport } from '../mail/smtp-sender.js';
 import type { Store } from '../store/db.js';
 import { complaintFromRow, complaintIpsOf } from '../store/repos/complaints.js';
-import { closeAbandonedRuns, finishRun, logRun, startRun, type LogLevel, type RunKind } from '../store/repos/runs.js';
+import { closeAbandonedRuns, finishRun, logRun, pruneQuietRuns, startRun, type LogLevel, type RunKind } from '../store/repos/runs.js';
 export { getRun, lastRun, listRuns, runLogOf } from '../store/repos/runs.js';
 import { draftableIpKeys } from './candidates.js';
 import type { DraftSummary } from './drafts.js';
@@ -79,6 +79,9 @@ export interface AutoRunOptions {
   /** Directory relative config paths are resolved from (the config file's). */
   baseDir?: string;
 }
+
+/** Quiet runs are kept this long (the desk shows when cron last ran). */
+const QUIET_RUNS_KEPT_MS = 7 * 86_400_000;
 
 export async function runAuto(store: Store, config: Config, opts: AutoRunOptions = {}): Promise<AutoRunSummary> {
   const clock = opts.now ?? (() => new Date());
@@ -231,6 +234,7 @@ export async function runAuto(store: Store, config: Config, opts: AutoRunOptions
       { status: errors.length ? 'failed' : 'ok', counts: { ...counts, heldBack: heldBack.length, errors: errors.length }, errors: errors.length, summary: describeRun(s) },
       ended,
     );
+    pruneQuietRuns(store, new Date(ended.getTime() - QUIET_RUNS_KEPT_MS));
   }
   return s;
 }

@@ -97,3 +97,16 @@ function processAlive(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
+
+/**
+ * Quiet runs (nothing happened, nothing logged) older than `before` are dropped: cron runs
+ * every few minutes and their rows would say nothing. Runs that did something stay.
+ */
+export function pruneQuietRuns(store: Store, before: Date): number {
+  return store.sqlite
+    .prepare(
+      `DELETE FROM runs WHERE started_at < ? AND status = 'ok' AND summary IS NULL
+       AND NOT EXISTS (SELECT 1 FROM run_log l WHERE l.run_id = runs.id)`,
+    )
+    .run(before.getTime()).changes;
+}
