@@ -314,25 +314,45 @@ function candidateFromRaw(r: CandidateRaw): CandidateRow {
  * desk for the rows on screen only.
  */
 export function candidateSource(store: Store): PageSource<CandidateRow> {
-  const select = `SELECT ip_key, min(ip) AS ip, count(*) AS n, count(DISTINCT lower(reporter)) AS hosts,
-      group_concat(DISTINCT service) AS services, min(banned_at) AS first, max(banned_at) AS last, max(private) AS priv
-    FROM reports WHERE complaint_id IS NULL GROUP BY ip_key`;
-  const newestFirst = store.sqlite.prepare<{ limit: number }, CandidateRaw>(`${select} ORDER BY last DESC, ip_key DESC LIMIT @limit`);
-  const oldestFirst = store.sqlite.prepare<{ limit: number }, CandidateRaw>(`${select} ORDER BY last ASC, ip_key ASC LIMIT @limit`);
-  const older = store.sqlite.prepare<{ limit: number; last: number; key: string }, CandidateRaw>(
-    `${select} HAVING max(banned_at) < @last OR (max(banned_at) = @last AND ip_key < @key) ORDER BY last DESC, ip_key DESC LIMIT @limit`,
+  // A candidate's last-seen is its newest unused report. Walking unused reports
+  // newest first (reports_banned_at; "+" keeps SQLite off reports_unused, which
+  // would read every unused report and sort), the row that is its IP's newest is
+  // where that candidate sits in the list: a page costs the rows walked, not the
+  // table. The aggregate is then computed for the page's IPs only.
+  const walk = (order: 'DESC' | 'ASC', anchored: boolean) => {
+    const cmp = order === 'DESC' ? '<' : '>';
+    return store.sqlite.prepare<Record<string, unknown>, { ip_key: string }>(
+      `SELECT r.ip_key AS ip_key FROM reports r
+       WHERE +r.complaint_id IS NULL
+         ${anchored ? `AND (r.banned_at ${cmp} @last OR (r.banned_at = @last AND r.ip_key ${cmp} @key))` : ''}
+         AND NOT EXISTS (SELECT 1 FROM reports n WHERE n.ip_key = r.ip_key AND n.complaint_id IS NULL
+           AND (n.banned_at > r.banned_at OR (n.banned_at = r.banned_at AND n.id > r.id)))
+       ORDER BY r.banned_at ${order}, r.ip_key ${order} LIMIT @limit`,
+    );
+  };
+  const newestFirst = walk('DESC', false);
+  const oldestFirst = walk('ASC', false);
+  const older = walk('DESC', true);
+  const newer = walk('ASC', true);
+  const details = store.sqlite.prepare<[string], CandidateRaw>(
+    `SELECT ip_key, min(ip) AS ip, count(*) AS n, count(DISTINCT lower(reporter)) AS hosts,
+       group_concat(DISTINCT service) AS services, min(banned_at) AS first, max(banned_at) AS last, max(private) AS priv
+     FROM reports WHERE complaint_id IS NULL AND ip_key IN (SELECT value FROM json_each(?)) GROUP BY ip_key`,
   );
-  const newer = store.sqlite.prepare<{ limit: number; last: number; key: string }, CandidateRaw>(
-    `${select} HAVING max(banned_at) > @last OR (max(banned_at) = @last AND ip_key > @key) ORDER BY last ASC, ip_key ASC LIMIT @limit`,
-  );
+  const rowsOf = (keys: { ip_key: string }[]): CandidateRow[] => {
+    if (!keys.length) return [];
+    const byKey = new Map(details.all(JSON.stringify(keys.map((k) => k.ip_key))).map((r) => [r.ip_key, candidateFromRaw(r)]));
+    return keys.map((k) => byKey.get(k.ip_key)).filter((r): r is CandidateRow => r !== undefined);
+  };
   const count = store.sqlite.prepare<[], { n: number }>('SELECT count(DISTINCT ip_key) AS n FROM reports WHERE complaint_id IS NULL');
+  const anchor = (row: CandidateRow, limit: number) => ({ limit, last: row.lastSeen.getTime(), key: row.ipKey });
   return {
     key: (row) => row.ipKey,
     count: () => count.get()?.n ?? 0,
-    first: (limit) => newestFirst.all({ limit }).map(candidateFromRaw),
-    last: (limit) => oldestFirst.all({ limit }).map(candidateFromRaw).reverse(),
-    after: (row, limit) => older.all({ limit, last: row.lastSeen.getTime(), key: row.ipKey }).map(candidateFromRaw),
-    before: (row, limit) => newer.all({ limit, last: row.lastSeen.getTime(), key: row.ipKey }).map(candidateFromRaw).reverse(),
+    first: (limit) => rowsOf(newestFirst.all({ limit })),
+    last: (limit) => rowsOf(oldestFirst.all({ limit })).reverse(),
+    after: (row, limit) => rowsOf(older.all(anchor(row, limit))),
+    before: (row, limit) => rowsOf(newer.all(anchor(row, limit))).reverse(),
   };
 }
 
@@ -419,4 +439,15 @@ export function addContactOverride(
   if (!normal) return { ok: false, error: `not a valid e-mail address: ${address}` };
   addOverride(store, { range, addresses: [normal], neverReport: false, note, createdAt: now });
   return { ok: true, cidr: range.cidr, address: normal };
+}
+
+/** The counts in the desk's tab bar. */
+export function deskCounts(store: Store): { incoming: number; candidates: number; pending: number; sent: number } {
+  const one = (q: string) => (store.sqlite.prepare<[], { n: number }>(q).get()?.n ?? 0);
+  return {
+    incoming: one('SELECT count(*) AS n FROM messages'),
+    candidates: one('SELECT count(DISTINCT ip_key) AS n FROM reports WHERE complaint_id IS NULL'),
+    pending: one(`SELECT count(*) AS n FROM complaints WHERE ${LIST_STATES.pending}`),
+    sent: one(`SELECT count(*) AS n FROM complaints WHERE ${LIST_STATES.sent}`),
+  };
 }

@@ -19,6 +19,7 @@ import { CandidatesScreen } from './screens/candidates.js';
 import { PendingScreen } from './screens/pending.js';
 import { SentScreen } from './screens/sent.js';
 import { sanitizeLine } from '../core/sanitize.js';
+import { deskCounts, search } from '../services/desk.js';
 
 export interface AppProps {
   deps: DeskDeps;
@@ -80,8 +81,10 @@ export function App({ deps, fetchOnOpen = false, onReady }: AppProps): ReactNode
   const [busyLabel, setBusyLabel] = useState<string | null>(null);
   const busyRef = useRef(0);
   const [version, setVersion] = useState(0);
-  const [counts, setCounts] = useState<Partial<Record<ScreenId, number>>>({});
+  // Tab counts: four COUNT queries whenever the data may have changed (not per key).
+  const storeCounts = useMemo(() => deskCounts(deps.store), [deps.store, version]);
   const [searchText, setSearchText] = useState<string | null>(null);
+  const searchCount = useMemo(() => (searchText === null ? undefined : search(deps.store, searchText).reports.count()), [deps.store, searchText, version]);
   const handlers = useRef<Partial<Record<ScreenId, ScreenHandler>>>({});
   const keySeq = useRef(0);
   const abort = useRef(new AbortController());
@@ -122,7 +125,6 @@ export function App({ deps, fetchOnOpen = false, onReady }: AppProps): ReactNode
       register: (id, handler) => {
         handlers.current[id] = handler;
       },
-      setCount: (id, count) => setCounts((c) => (c[id] === count ? c : { ...c, [id]: count })),
       runTask,
       busy: busyLabel !== null,
       searchText,
@@ -322,7 +324,7 @@ export function App({ deps, fetchOnOpen = false, onReady }: AppProps): ReactNode
       : ['list', 'global'];
   const hints = footerHints(hintScopes, top ? {} : (handler?.disabled() ?? {}));
   const f = getFlash();
-  const tabs = SCREENS.map((s, i) => ({ key: String(i + 1), title: s.title, count: counts[s.id] }));
+  const tabs = SCREENS.map((s, i) => ({ key: String(i + 1), title: s.title, count: s.id === 'search' ? searchCount : storeCounts[s.id as keyof typeof storeCounts] }));
 
   return (
     <ThemeContext.Provider value={theme}>

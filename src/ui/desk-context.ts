@@ -46,7 +46,6 @@ export interface DeskApi {
   pop(): void;
   flash(message: string, tone?: Tone): void;
   register(id: ScreenId, handler: ScreenHandler): void;
-  setCount(id: ScreenId, count: number | undefined): void;
   /** Long work: shows `label` (and progress) in the status line; one error is shown once. */
   runTask<T>(label: string, fn: (progress: (text: string) => void) => Promise<T>): Promise<T | undefined>;
   busy: boolean;

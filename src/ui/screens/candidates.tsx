@@ -11,6 +11,7 @@ import { ListView } from '../components/list-view.js';
 import { useDesk } from '../desk-context.js';
 import { cell, numberCell, relativeTime, shortTime } from '../format.js';
 import { usePagedList } from '../hooks/use-paged-list.js';
+import { useLazySource } from '../hooks/use-lazy-source.js';
 import type { TextOverlay } from '../state/focus.js';
 
 export function candidateRow(c: CandidateRow, view: CandidateView | undefined, width: number, now: Date): string {
@@ -48,9 +49,8 @@ export function CandidatesScreen({ visible, width, height }: ScreenProps): React
   const desk = useDesk();
   const { store, config } = desk.deps;
   const source = useMemo(() => candidateSource(store), [store]);
-  const list = usePagedList(source, height - 1, desk.version);
-  const total = list.window.total;
-  useEffect(() => desk.setCount('candidates', total), [desk, total]);
+  const lazy = useLazySource(source, visible);
+  const list = usePagedList(lazy.source, height - 1, desk.version);
   const now = desk.deps.now?.() ?? new Date();
 
   // Verdicts for the rows on screen, keyed by ipKey, dropped when the data changes.
@@ -66,7 +66,10 @@ export function CandidatesScreen({ visible, width, height }: ScreenProps): React
     if (!visibleKeys) return;
     let cancelled = false;
     const missing = visibleKeys.split(',').filter((k) => !views.current.has(k));
-    void (async () => {
+    if (!missing.length) return;
+    // Start once scrolling pauses: a held j must not queue behind verdict queries.
+    const timer = setTimeout(() => void fill(), 60);
+    const fill = async () => {
       for (const key of missing) {
         if (cancelled) return;
         try {
@@ -79,10 +82,11 @@ export function CandidatesScreen({ visible, width, height }: ScreenProps): React
         // Let keys through between rows.
         await new Promise((r) => setImmediate(r));
       }
-      if (!cancelled && missing.length) setFilled((n) => n + 1);
-    })();
+      if (!cancelled) setFilled((n) => n + 1);
+    };
     return () => {
       cancelled = true;
+      clearTimeout(timer);
     };
   }, [visibleKeys, store, config, desk, desk.version]);
 

@@ -21,10 +21,6 @@ export function IncomingScreen({ visible, width, height }: ScreenProps): ReactNo
   const [filter, setFilter] = useState<IncomingFilter>('all');
   const source = useMemo(() => incomingSource(desk.deps.store, filter), [desk.deps.store, filter]);
   const list = usePagedList(source, height - 1, desk.version);
-  const total = list.window.total;
-  useEffect(() => {
-    if (filter === 'all') desk.setCount('incoming', total);
-  }, [desk, filter, total]);
 
   desk.register('incoming', {
     scope: 'incoming',

@@ -13,6 +13,7 @@ import { useDesk } from '../desk-context.js';
 import { editComplaintText, editorCommand } from '../editor.js';
 import { cell } from '../format.js';
 import { usePagedList } from '../hooks/use-paged-list.js';
+import { useLazySource } from '../hooks/use-lazy-source.js';
 import type { Command } from '../keys.js';
 import { toggleMark } from '../state/marks.js';
 import { useRefState } from '../hooks/use-ref-state.js';
@@ -27,12 +28,11 @@ const EDITABLE = new Set(['draft', 'deferred']);
 export function PendingScreen({ visible, width, height }: ScreenProps): ReactNode {
   const desk = useDesk();
   const { store } = desk.deps;
-  const source = useMemo(() => complaintSource(store, 'pending'), [store]);
-  const list = usePagedList(source, height - 1, desk.version);
+  const allRows = useMemo(() => complaintSource(store, 'pending'), [store]);
+  const lazy = useLazySource(allRows, visible);
+  const list = usePagedList(lazy.source, height - 1, desk.version);
   const [getMarks, setMarks] = useRefState<Set<string>>(() => new Set());
   const [, setTick] = useState(0);
-  const total = list.window.total;
-  useEffect(() => desk.setCount('pending', total), [desk, total]);
 
   const selected = list.selected;
   const marks = getMarks();

@@ -25,8 +25,6 @@ export function SearchScreen({ visible, width, height }: ScreenProps): ReactNode
   const result = useMemo(() => (desk.searchText === null ? null : search(desk.deps.store, desk.searchText)), [desk.deps.store, desk.searchText]);
   const mailsShown = result && result.messages.length > 0 ? Math.min(3, result.messages.length) + 1 : 0;
   const list = usePagedList(result?.reports ?? null, height - 2 - mailsShown, desk.version);
-  const total = result ? list.window.total : undefined;
-  useEffect(() => desk.setCount('search', total), [desk, total]);
 
   desk.register('search', {
     scope: 'list',

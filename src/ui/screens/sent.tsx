@@ -11,6 +11,7 @@ import { complaintOverlay, sendNow } from '../complaint-actions.js';
 import { useDesk } from '../desk-context.js';
 import { cell, shortTime } from '../format.js';
 import { usePagedList } from '../hooks/use-paged-list.js';
+import { useLazySource } from '../hooks/use-lazy-source.js';
 
 function sentState(c: ComplaintRow): string {
   if (c.state === 'sending' && c.needsOperator) return 'unknown';
@@ -29,10 +30,9 @@ const RETRYABLE = (c: ComplaintRow) => c.state === 'failed' || (c.state === 'sen
 export function SentScreen({ visible, width, height }: ScreenProps): ReactNode {
   const desk = useDesk();
   const { store } = desk.deps;
-  const source = useMemo(() => complaintSource(store, 'sent'), [store]);
-  const list = usePagedList(source, height - 1, desk.version);
-  const total = list.window.total;
-  useEffect(() => desk.setCount('sent', total), [desk, total]);
+  const allRows = useMemo(() => complaintSource(store, 'sent'), [store]);
+  const lazy = useLazySource(allRows, visible);
+  const list = usePagedList(lazy.source, height - 1, desk.version);
   const selected = list.selected;
 
   desk.register('sent', {
