@@ -28,7 +28,8 @@ await build({
   },
   // Ink imports react-devtools-core only when DEV is set; never ship it.
   alias: { 'react-devtools-core': path.join(root, 'scripts/devtools-stub.mjs') },
-  define: { 'process.env.DEV': '"false"' },
+  // React/Ink production builds: the development reconciler is 1 MB more to parse at start-up and renders slower.
+  define: { 'process.env.DEV': '"false"', 'process.env.NODE_ENV': '"production"' },
   legalComments: 'none',
   logLevel: 'warning',
   sourcemap: false,
