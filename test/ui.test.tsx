@@ -268,3 +268,24 @@ describe('hostile mails', () => {
     expect(all).toContain('^[[2J');
   });
 });
+
+describe('live', () => {
+  it('mail stored by another process appears without a restart', async () => {
+    seedBans(2);
+    desk = renderDesk(t, { pollMs: 50 });
+    await desk.waitFor('1 Incoming 2 ');
+    // Another connection (as cron's fetch would) stores a mail.
+    const { openStore } = await import('../src/store/db.js');
+    const other = openStore(t.file);
+    try {
+      const { ingestBatch, ingestContext } = await import('../src/services/ingest.js');
+      ingestBatch(other, ingestContext(t.config), [{ raw: banMail({ ip: '203.0.113.99', messageId: 'late@x' }), source: 'file', sourceRef: 'late.eml' }]);
+    } finally {
+      other.close();
+    }
+    await desk.waitFor('1 Incoming 3 ');
+    // The new mail is on top; the cursor stays on the mail it was on.
+    const f = await desk.waitFor('2/3');
+    expect(f.split('\n')[2]).toContain('banned 203.0.113.99');
+  });
+});

@@ -451,3 +451,12 @@ export function deskCounts(store: Store): { incoming: number; candidates: number
     sent: one(`SELECT count(*) AS n FROM complaints WHERE ${LIST_STATES.sent}`),
   };
 }
+
+/**
+ * SQLite's data_version: changes when another connection (cron's --auto, a
+ * `abusedesk fetch` in another terminal) committed. The desk polls it to show new
+ * mail and new outcomes without a restart.
+ */
+export function dataVersion(store: Store): number {
+  return Number(store.sqlite.pragma('data_version', { simple: true }));
+}

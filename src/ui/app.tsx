@@ -19,7 +19,7 @@ import { CandidatesScreen } from './screens/candidates.js';
 import { PendingScreen } from './screens/pending.js';
 import { SentScreen } from './screens/sent.js';
 import { sanitizeLine } from '../core/sanitize.js';
-import { deskCounts, search } from '../services/desk.js';
+import { dataVersion, deskCounts, search } from '../services/desk.js';
 
 export interface AppProps {
   deps: DeskDeps;
@@ -155,6 +155,23 @@ export function App({ deps, fetchOnOpen = false, onReady }: AppProps): ReactNode
     // Once, on open.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  // Live: another process (cron, abusedesk fetch) wrote to the database -> re-read.
+  useEffect(() => {
+    let seen = dataVersion(deps.store);
+    const timer = setInterval(() => {
+      try {
+        const now = dataVersion(deps.store);
+        if (now !== seen) {
+          seen = now;
+          changed();
+        }
+      } catch {
+        // The database closed under us (quitting): nothing to watch.
+      }
+    }, deps.pollMs ?? 2000);
+    return () => clearInterval(timer);
+  }, [deps.store, deps.pollMs, changed]);
 
   const quit = useCallback(() => {
     abort.current.abort();

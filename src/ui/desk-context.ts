@@ -33,6 +33,8 @@ export interface DeskDeps {
   env: NodeJS.ProcessEnv;
   now?: () => Date;
   handOver?: HandOver;
+  /** How often to look for changes made by other processes (ms; default 2000). */
+  pollMs?: number;
   /** Directory of the config file (relative paths in the lookup section resolve from it). */
   configDir?: string;
 }

@@ -1,6 +1,6 @@
 // The view-model of every list: a window of rows around the cursor, paged from
 // SQLite by key (state/list-window), plus the scroll position of the view.
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useRef } from 'react';
 import type { PageSource } from '../../services/desk.js';
 import type { Command } from '../keys.js';
 import { emptyWindow, moveBy, moveTo, openWindow, refreshWindow, selectedRow, visibleSlice, type ListWindow } from '../state/list-window.js';
@@ -35,12 +35,13 @@ export function usePagedList<Row>(source: PageSource<Row> | null, height: number
     topRef.current = 0;
     setWindow(source ? openWindow(source) : emptyWindow<Row>());
   }
-  useEffect(() => {
-    if (versionRef.current === version) return;
+  if (versionRef.current !== version) {
+    // The data changed: re-read during this render (an update from an effect would
+    // wait for the next input event to be drawn).
     versionRef.current = version;
     const s = sourceRef.current;
     if (s) setWindow((w) => refreshWindow(w, s));
-  }, [version, setWindow]);
+  }
 
   const page = Math.max(1, height - 1);
   const handle = useCallback(
