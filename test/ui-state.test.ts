@@ -169,7 +169,7 @@ describe('editor file, cells, theme', () => {
 
   it('cells sanitise and cut; bars scale; NO_COLOR turns colours off in one place', () => {
     expect(cell('a\x1b[2Jb', 10)).toBe('a^[[2Jb   ');
-    expect(cell('abcdefghijkl', 5)).toBe('abcd…');
+    expect(cell('abcdefghijkl', 5)).toBe('abcde');
     expect(bar(5, 10, 10)).toBe('█████');
     expect(bar(0, 10, 10)).toBe('');
     expect(createTheme({ NO_COLOR: '1' }).status.danger).toBeUndefined();

@@ -81,8 +81,19 @@ export function App({ deps, fetchOnOpen = false, onReady }: AppProps): ReactNode
   const [busyLabel, setBusyLabel] = useState<string | null>(null);
   const busyRef = useRef(0);
   const [version, setVersion] = useState(0);
-  // Tab counts: four COUNT queries whenever the data may have changed (not per key).
-  const storeCounts = useMemo(() => deskCounts(deps.store), [deps.store, version]);
+  // Tab counts: four COUNT queries whenever the data may have changed (not per key),
+  // after the frame is out (on a big store they cost tens of ms; the list comes first).
+  const [storeCounts, setStoreCounts] = useState<Partial<ReturnType<typeof deskCounts>>>({});
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      try {
+        setStoreCounts(deskCounts(deps.store));
+      } catch {
+        // Closed while quitting.
+      }
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [deps.store, version]);
   const [searchText, setSearchText] = useState<string | null>(null);
   const searchCount = useMemo(() => (searchText === null ? undefined : search(deps.store, searchText).reports.count()), [deps.store, searchText, version]);
   const handlers = useRef<Partial<Record<ScreenId, ScreenHandler>>>({});

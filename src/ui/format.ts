@@ -9,11 +9,14 @@ export function shortTime(at: Date | null | undefined): string {
   return at.toISOString().slice(0, 16).replace('T', ' ');
 }
 
-/** Left-aligned fixed-width cell from untrusted text: sanitised, cut with "…", padded. */
+/**
+ * Left-aligned fixed-width cell from untrusted text: sanitised, cut (mutt-style,
+ * no marker: an all-ASCII row keeps Ink's string-width on its fast path, which is
+ * most of the cost of a frame), padded.
+ */
 export function cell(text: string | null | undefined, width: number): string {
   const clean = sanitizeLine(text ?? '');
-  const cut = clean.length > width ? `${clean.slice(0, Math.max(0, width - 1))}…` : clean;
-  return cut.padEnd(width);
+  return (clean.length > width ? clean.slice(0, width) : clean).padEnd(width);
 }
 
 /** Right-aligned fixed-width number cell. */

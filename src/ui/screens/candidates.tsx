@@ -15,7 +15,7 @@ import { useLazySource } from '../hooks/use-lazy-source.js';
 import type { TextOverlay } from '../state/focus.js';
 
 export function candidateRow(c: CandidateRow, view: CandidateView | undefined, width: number, now: Date): string {
-  const contact = view ? (view.contact.address ?? `(${view.contact.status})`) : '…';
+  const contact = view ? (view.contact.address ?? `(${view.contact.status})`) : '...';
   const verdict = view ? `${view.eligibility.eligible ? 'ready: ' : ''}${view.eligibility.reason}` : '';
   const fixed = 15 + 5 + 3 + 10 + 8 + 20;
   return `${cell(c.ip, 15)}${numberCell(c.reports, 4)} ${numberCell(c.reporters, 2)} ${cell(c.services, 9)} ${cell(relativeTime(c.lastSeen, now).replace(' ago', ''), 7)} ${cell(contact, 19)} ${cell(verdict, Math.max(8, width - fixed - 2))}`;
