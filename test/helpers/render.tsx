@@ -75,9 +75,14 @@ export interface RenderedDesk {
   unmount(): void;
 }
 
-export function renderDesk(t: TestStore, extra: Partial<DeskDeps> = {}, size = { columns: 80, rows: 24 }): RenderedDesk {
+export function renderDesk(
+  t: TestStore,
+  extra: Partial<DeskDeps> = {},
+  size = { columns: 80, rows: 24 },
+  options: { fetchOnOpen?: boolean } = {},
+): RenderedDesk {
   const deps: DeskDeps = { store: t.store, config: t.config, env: { NO_COLOR: '1' }, ...extra };
-  const app = <App deps={deps} />;
+  const app = <App deps={deps} fetchOnOpen={options.fetchOnOpen} />;
   const result = render(app);
   const stdout = result.stdout as unknown as NodeJS.EventEmitter & { columns: number; rows: number };
   const resize = (columns: number, rows: number) => {
