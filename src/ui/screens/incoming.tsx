@@ -1,6 +1,6 @@
 // Incoming: stored mails, newest first, filtered by kind; Enter opens one.
 import type { ReactNode } from 'react';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { INCOMING_FILTERS, incomingSource, messageDetail, type IncomingFilter } from '../../services/desk.js';
 import type { MessageSummary } from '../../store/repos/messages.js';
 import type { ScreenProps } from '../app.js';

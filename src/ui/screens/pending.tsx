@@ -2,7 +2,8 @@
 // text in $EDITOR, change the recipient, reject with a reason, defer, send now.
 // Space marks several; an action then applies to all marked, after a confirmation
 // that says how many and to whom.
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { sanitizeLine } from '../../core/sanitize.js';
+import { useMemo, useState, type ReactNode } from 'react';
 import { complaintDetail, complaintsByIds, complaintSource } from '../../services/desk.js';
 import { approveComplaints, deferComplaints, editComplaint, rejectComplaints } from '../../services/outbox.js';
 import type { ComplaintRow } from '../../store/schema/complaints.js';
@@ -136,8 +137,8 @@ export function PendingScreen({ visible, width, height }: ScreenProps): ReactNod
         case 'recipient':
           desk.push({
             kind: 'prompt',
-            label: `New recipient for complaint #${selected.id} (now ${selected.recipient})`,
-            value: selected.recipient,
+            label: `New recipient for complaint #${selected.id} (now ${sanitizeLine(selected.recipient)})`,
+            value: sanitizeLine(selected.recipient),
             onSubmit: (value) => {
               const result = editComplaint(store, selected.id, { recipient: value.trim() });
               desk.flash(result.ok ? `complaint #${selected.id} now goes to ${value.trim()}` : `not changed: ${result.error}`, result.ok ? 'ok' : 'warning');

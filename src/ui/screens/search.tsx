@@ -1,7 +1,7 @@
 // Search: every stored report for an IP, a CIDR range or a Message-ID (and, for a
 // Message-ID, the mails themselves, which may hold no report); n/N step through.
 import { Box, Text } from 'ink';
-import { useEffect, useMemo, type ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { messageDetail, search } from '../../services/desk.js';
 import type { ReportRow } from '../../store/schema/messages.js';
 import type { ScreenProps } from '../app.js';

@@ -1,7 +1,8 @@
 // Sent: the history of complaints that went out or ended, with state, recipient,
 // time and the SMTP answer; R retries a failed one (or one whose outcome is unknown,
 // after the operator checked).
-import { useEffect, useMemo, type ReactNode } from 'react';
+import { sanitizeLine } from '../../core/sanitize.js';
+import { useMemo, type ReactNode } from 'react';
 import { complaintDetail, complaintSource } from '../../services/desk.js';
 import { retryComplaint } from '../../services/outbox.js';
 import type { ComplaintRow } from '../../store/schema/complaints.js';
@@ -61,7 +62,7 @@ export function SentScreen({ visible, width, height }: ScreenProps): ReactNode {
         if (selected.needsOperator) {
           desk.push({
             kind: 'confirm',
-            message: `Complaint #${selected.id} may already have been delivered to ${selected.recipient}. Send it again?`,
+            message: `Complaint #${selected.id} may already have been delivered to ${sanitizeLine(selected.recipient)}. Send it again?`,
             onYes: run,
           });
         } else run();
