@@ -70,7 +70,14 @@ describe('Candidates', () => {
     await desk.press(KEYS.enter);
     f = await desk.waitFor('Candidate 192.0.2.10');
     expect(f).toContain('Contact:     abuse@net-a.example  (found, from override');
-    expect(f.match(/# \d{4}-\d\d-\d\d \d\d:\d\d {2}sshd {2}from mx/g)?.length).toBe(3);
+    expect(f).toContain('Reports:     3 unused, 3 counted now');
+    // Every report with its log lines: page through the popup (long lines wrap, not cut).
+    const headers = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      for (const m of desk.frame().matchAll(/# \d{4}-\d\d-\d\d \d\d:\d\d {2}sshd {2}from mx\d\.example\.net/g)) headers.add(m[0]);
+      await desk.press(KEYS.pageDown);
+    }
+    expect(headers.size).toBe(3);
     await desk.press(KEYS.escape, 'd');
     await desk.waitFor(/complaint #\d+ drafted for 192\.0\.2\.10/);
     f = await desk.waitFor('3 Pending 1');

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { PageSource } from '../src/services/desk.js';
 import { candidateSource } from '../src/services/desk.js';
 import { MAX_ROWS, moveBy, moveTo, openWindow, refreshWindow, selectedRow, visibleSlice } from '../src/ui/state/list-window.js';
-import { focusReducer, type Overlay } from '../src/ui/state/focus.js';
+import { focusReducer, wrapOverlay, type Overlay } from '../src/ui/state/focus.js';
 import { KEY_TABLE, commandFor, footerHints, keyName } from '../src/ui/keys.js';
 import { complaintFromFile, complaintToFile } from '../src/ui/editor.js';
 import { bar, cell } from '../src/ui/format.js';
@@ -127,6 +127,14 @@ describe('focus stack', () => {
     expect(s[1]).toMatchObject({ kind: 'prompt', value: 'a' });
     s = focusReducer(s, { type: 'pop' });
     expect(s).toHaveLength(1);
+  });
+});
+
+describe('text popups wrap instead of cutting', () => {
+  it('hard-wraps long lines of both views to the inner width', () => {
+    const o = wrapOverlay({ kind: 'text', title: 't', lines: ['x'.repeat(25), 'short'], alt: { title: 'raw', lines: ['y'.repeat(21)] }, top: 0 }, 10);
+    expect(o.kind === 'text' && o.lines).toEqual(['xxxxxxxxxx', 'xxxxxxxxxx', 'xxxxx', 'short']);
+    expect(o.kind === 'text' && o.alt?.lines).toEqual(['yyyyyyyyyy', 'yyyyyyyyyy', 'y']);
   });
 });
 

@@ -10,7 +10,7 @@ import { ThemeContext } from './components/theme-context.js';
 import { DeskContext, SCREENS, type DeskApi, type DeskDeps, type ScreenHandler, type ScreenId } from './desk-context.js';
 import { useRefState } from './hooks/use-ref-state.js';
 import { KEY_TABLE, commandFor, footerHints, keyLabel, keyName, type Command, type Scope } from './keys.js';
-import { focusReducer, type Overlay } from './state/focus.js';
+import { focusReducer, wrapOverlay, type Overlay } from './state/focus.js';
 import { createTheme } from './theme.js';
 import { IncomingScreen } from './screens/incoming.js';
 import { SearchScreen } from './screens/search.js';
@@ -101,7 +101,11 @@ export function App({ deps, fetchOnOpen = false, onReady }: AppProps): ReactNode
   const abort = useRef(new AbortController());
 
   const flash = useCallback((message: string, tone: Tone = 'info') => setFlash({ message: sanitizeLine(message), tone, at: keySeq.current }), [setFlash]);
-  const push = useCallback((overlay: Overlay) => setStack((s) => focusReducer(s, { type: 'push', overlay })), [setStack]);
+  const innerWidth = (stdout.columns || 80) - 4;
+  const push = useCallback(
+    (overlay: Overlay) => setStack((s) => focusReducer(s, { type: 'push', overlay: wrapOverlay(overlay, innerWidth) })),
+    [setStack, innerWidth],
+  );
   const pop = useCallback(() => setStack((s) => focusReducer(s, { type: 'pop' })), [setStack]);
   const changed = useCallback(() => setVersion((v) => v + 1), []);
 
@@ -350,7 +354,10 @@ export function App({ deps, fetchOnOpen = false, onReady }: AppProps): ReactNode
     : handler && handler.scope !== 'list'
       ? [handler.scope, 'list', 'global']
       : ['list', 'global'];
-  const hints = footerHints(hintScopes, top ? {} : (handler?.disabled() ?? {}));
+  const hints = footerHints(
+    hintScopes,
+    top ? (top.kind === 'text' && !top.alt ? { toggleRaw: 'no raw view here' } : {}) : (handler?.disabled() ?? {}),
+  );
   const f = getFlash();
   const tabs = SCREENS.map((s, i) => ({ key: String(i + 1), title: s.title, count: s.id === 'search' ? searchCount : storeCounts[s.id as keyof typeof storeCounts] }));
 

@@ -20,7 +20,7 @@ export function statsLines(stats: DeskStats, width: number, extra: StatsExtra = 
   const lines: string[] = [];
   const t = stats.totals;
   lines.push(
-    `Mails ${t.messages}  reports ${t.reports}  never-reported (private/own) ${t.privateReports}  untrusted mails ${t.untrustedMessages}  errors ${t.errors}`,
+    `Mails ${t.messages}  reports ${t.reports}  private/own ${t.privateReports}  untrusted mails ${t.untrustedMessages}  errors ${t.errors}`,
   );
   lines.push('', `Reports per day (UTC), last ${stats.perDay.length} days`);
   const max = Math.max(0, ...stats.perDay.map((d) => d.count));

@@ -74,3 +74,17 @@ export function focusReducer(stack: readonly Overlay[], action: FocusAction): Ov
     }
   }
 }
+
+/** Hard-wraps a text overlay's lines (and its alternate view) to the popup's inner width, so nothing is cut off. */
+export function wrapOverlay(overlay: Overlay, width: number): Overlay {
+  if (overlay.kind !== 'text') return overlay;
+  const w = Math.max(10, width);
+  const wrap = (lines: string[]) =>
+    lines.flatMap((line) => {
+      if (line.length <= w) return [line];
+      const parts: string[] = [];
+      for (let i = 0; i < line.length; i += w) parts.push(line.slice(i, i + w));
+      return parts;
+    });
+  return { ...overlay, lines: wrap(overlay.lines), alt: overlay.alt ? { title: overlay.alt.title, lines: wrap(overlay.alt.lines) } : undefined };
+}
