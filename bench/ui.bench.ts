@@ -239,6 +239,10 @@ try {
   const t0 = performance.now();
   seed();
   console.log(`store: ${IPS * PER_IP + COMPLAINTS} reports, ${IPS} candidates, ${COMPLAINTS} complaints (seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  if (process.env.UI_BENCH_SEED_ONLY) {
+    console.log(`seeded ${dir} (config ${configFile})`);
+    process.exit(0);
+  }
   const launch = await launchToFirstFrame();
   console.log(`baseline node -e (one line through the pty): ${launch.baseline.toFixed(0)} ms`);
   console.log(
