@@ -248,4 +248,21 @@ describe('Pending and Sent', () => {
     await desk.press('R');
     await desk.waitFor('retry a failed complaint: only failed complaints');
   });
+
+  it('S sends now; a temporary refusal keeps it approved on Pending with the server answer, and nothing is sent twice', async () => {
+    seed(['192.0.2.80']);
+    const [id] = await draftAll();
+    sink.program('tempfail');
+    desk = renderDesk(t, { now: () => NOW });
+    await desk.press('3');
+    await desk.waitFor('3 Pending 1');
+    await desk.press('S');
+    await desk.waitFor(/sent 0, 1 will be retried; #\d+: 451/);
+    expect(state(id!)).toBe('approved');
+    await desk.waitFor(/approved .*192\.0\.2\.80/);
+    await desk.press('a');
+    await desk.waitFor('approve and send: already approved (S sends it now)');
+    expect(sink.mails).toHaveLength(0);
+    expect(sink.attempts).toHaveLength(1);
+  });
 });

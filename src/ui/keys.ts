@@ -101,12 +101,12 @@ export const KEY_TABLE: readonly Binding[] = [
   { command: 'override', keys: ['o'], description: 'add an override abuse contact for this network', category: 'candidates', scope: 'candidates', hint: 'override' },
 
   { command: 'mark', keys: ['space'], label: 'Space', description: 'mark / unmark (actions apply to all marked)', category: 'pending', scope: 'pending', hint: 'mark' },
-  { command: 'approve', keys: ['a'], description: 'approve (sent by the next send)', category: 'pending', scope: 'pending', hint: 'approve' },
+  { command: 'approve', keys: ['a'], description: 'approve and send', category: 'pending', scope: 'pending', hint: 'approve' },
   { command: 'edit', keys: ['e'], description: 'edit the text in $VISUAL / $EDITOR', category: 'pending', scope: 'pending', hint: 'edit' },
   { command: 'recipient', keys: ['t'], description: 'change the recipient', category: 'pending', scope: 'pending', hint: 'to' },
   { command: 'reject', keys: ['x'], description: 'reject with a reason', category: 'pending', scope: 'pending', hint: 'reject' },
   { command: 'defer', keys: ['z'], description: 'defer (snooze) for a day', category: 'pending', scope: 'pending', hint: 'defer' },
-  { command: 'sendNow', keys: ['S'], description: 'send now', category: 'pending', scope: 'pending', hint: 'send' },
+  { command: 'sendNow', keys: ['S'], description: 'send now (approves drafts first)', category: 'pending', scope: 'pending', hint: 'send' },
 
   { command: 'retry', keys: ['R'], description: 'retry a failed complaint', category: 'sent', scope: 'sent', hint: 'retry' },
 
