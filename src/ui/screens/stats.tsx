@@ -4,7 +4,7 @@
 import { Box, Text } from 'ink';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { sanitizeLine } from '../../core/sanitize.js';
-import { deskStats, lastAutoRun, type AutoRunView, type Counted, type DeskStats } from '../../services/desk.js';
+import { deskStatsSteps, lastAutoRun, type AutoRunView, type Counted, type DeskStats } from '../../services/desk.js';
 import type { ScreenProps } from '../app.js';
 import { useTheme } from '../components/theme-context.js';
 import { useDesk } from '../desk-context.js';
@@ -68,23 +68,31 @@ export function StatsScreen({ active, visible, width, height }: ScreenProps): Re
   useEffect(() => {
     if (!visible || computing.current || (stats && stats.version === version)) return;
     computing.current = true;
-    // Let the "computing" frame out first: the queries take tens of ms on a big store.
-    const timer = setTimeout(() => {
+    // One query per turn of the event loop: keys get through between them.
+    const steps = deskStatsSteps(store, desk.deps.now?.() ?? new Date());
+    let timer: NodeJS.Timeout | undefined;
+    const step = () => {
       try {
-        const computed = deskStats(store, desk.deps.now?.() ?? new Date());
-        setStats({ lines: statsLines(computed, width, { autoRun: autoRunLines(lastAutoRun(store)) }), version });
+        const next = steps.next();
+        if (!next.done) {
+          timer = setTimeout(step, 0);
+          return;
+        }
+        setStats({ lines: statsLines(next.value, width, { autoRun: autoRunLines(lastAutoRun(store)) }), version });
       } catch (err) {
         desk.flash(`stats failed: ${(err as Error).message}`, 'danger');
         setStats({ lines: [], version });
-      } finally {
-        computing.current = false;
       }
-    }, 0);
+      computing.current = false;
+    };
+    timer = setTimeout(step, 0);
     return () => {
       clearTimeout(timer);
       computing.current = false;
     };
-  }, [visible, version, stats, store, width, desk]);
+    // desk changes identity on every shell render (flash, progress): not a reason to start over.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [visible, version, stats, store, width]);
 
   const lines = stats?.lines ?? [];
   const body = Math.max(1, height);
