@@ -112,6 +112,8 @@ function seed(): void {
   store.close();
 }
 
+const started: Pty[] = [];
+
 /** A process on a fresh 80x24 pty; `output` accumulates everything it draws. */
 class Pty {
   child: ChildProcessWithoutNullStreams;
@@ -121,6 +123,7 @@ class Pty {
     this.child = spawn('script', ['-qfec', `stty rows 24 cols 80; exec ${command}`, '/dev/null'], {
       env: { ...process.env, NO_COLOR: '1', TERM: 'xterm-256color' },
     });
+    started.push(this);
     this.child.stdout.on('data', (d: Buffer) => {
       this.output += d.toString('utf8');
       for (const w of this.waiters.splice(0)) w();
@@ -252,6 +255,8 @@ try {
   console.log(`baseline key echo through the pty (stty raw; cat), p95: ${echo.toFixed(1)} ms`);
   await keyLatencies(echo);
 } finally {
+  // A failed measurement must not leave desks running on their ptys.
+  for (const pty of started) if (pty.child.exitCode === null) pty.child.kill('SIGKILL');
   if (process.env.UI_BENCH_KEEP) console.log(`kept ${dir}`);
   else spawnSync("rm", ["-rf", dir]);
 }
