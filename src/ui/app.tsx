@@ -25,8 +25,6 @@ export interface AppProps {
   deps: DeskDeps;
   /** Fetch new mail on open (when a mailbox is configured). */
   fetchOnOpen?: boolean;
-  /** Called once the first frame with data is on screen (benchmarks, e2e). */
-  onReady?: () => void;
 }
 
 const CATEGORY_TITLES: Record<string, string> = {
@@ -59,7 +57,7 @@ export function helpLines(): string[] {
 
 const GLOBAL_DESCRIPTIONS = new Map(KEY_TABLE.map((b) => [b.command, b.description]));
 
-export function App({ deps, fetchOnOpen = false, onReady }: AppProps): ReactNode {
+export function App({ deps, fetchOnOpen = false }: AppProps): ReactNode {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const { stdout } = useStdout();
@@ -164,11 +162,9 @@ export function App({ deps, fetchOnOpen = false, onReady }: AppProps): ReactNode
   }, [deps, flash, runTask]);
 
   useEffect(() => {
+    // Once, on open; the abort stops a fetch still running when the desk closes.
     if (fetchOnOpen && deps.config.imap.url) void fetchMail();
-    onReady?.();
     return () => abort.current.abort();
-    // Once, on open.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   // Live: another process (cron, abusedesk fetch) wrote to the database -> re-read.

@@ -91,7 +91,6 @@ export function StatsScreen({ active, visible, width, height }: ScreenProps): Re
       computing.current = false;
     };
     // desk changes identity on every shell render (flash, progress): not a reason to start over.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [visible, version, stats, store, width]);
 
   const lines = stats?.lines ?? [];
