@@ -76,7 +76,12 @@ describe('abusedesk import / reports / messages', () => {
     const stats = JSON.parse(r.stdout);
     expect(stats.totals).toMatchObject({ messages: 5, reports: 5, privateReports: 1, errors: 0 });
     expect(stats.topServices).toEqual(expect.arrayContaining([{ name: 'postfix-sasl', count: 1 }, { name: 'sshd', count: 4 }]));
-    expect(stats.topNetworks).toEqual(expect.arrayContaining([{ name: '203.0.113.0/24', count: 2 }]));
+    expect(stats.topNetworks).toEqual(
+      expect.arrayContaining([
+        { name: '203.0.113.0/24', count: 2 },
+        { name: '2001:db8::/48', count: 1 },
+      ]),
+    );
     const text = await runCli(['stats'], { env });
     expect(text.stdout).toContain('mail1.example.net');
   });

@@ -11,14 +11,15 @@ import {
   getMessage,
   getRawMessage,
   findMessagesByMessageId,
+  messageSummaryColumns,
   type MessageSummary,
 } from '../store/repos/messages.js';
-import { countReports, parseReportQuery, reportsOfMessage, type ReportQuery } from '../store/repos/reports.js';
+import { countReports, parseReportQuery, reportQueryWhere, reportsOfMessage, type ReportQuery } from '../store/repos/reports.js';
 import { complaintFromRow, complaintIpsOf, getComplaint, reportsOfComplaint } from '../store/repos/complaints.js';
 import { addOverride } from '../store/repos/contacts.js';
 import { listRuns, runLogOf } from '../store/repos/runs.js';
 import type { ComplaintRow, RunLogRow, RunRow } from '../store/schema/complaints.js';
-import { parseCidr, parseIp } from '../core/ip-ranges.js';
+import { ipFromKey, parseCidr, parseIp } from '../core/ip-ranges.js';
 import { normalizeAddress } from '../core/abuse-contact.js';
 
 /**
@@ -59,34 +60,13 @@ function incomingWhere(filter: IncomingFilter): SQL | undefined {
   }
 }
 
-const summaryColumns = {
-  id: messages.id,
-  messageId: messages.messageId,
-  sha256: messages.sha256,
-  size: messages.size,
-  source: messages.source,
-  sourceRef: messages.sourceRef,
-  mailbox: messages.mailbox,
-  uidValidity: messages.uidValidity,
-  uid: messages.uid,
-  storedAt: messages.storedAt,
-  date: messages.date,
-  fromAddress: messages.fromAddress,
-  subject: messages.subject,
-  kind: messages.kind,
-  trusted: messages.trusted,
-  error: messages.error,
-  reportCount: messages.reportCount,
-  archivedAt: messages.archivedAt,
-};
-
 /** Stored mails, newest first (by row id: the order they arrived in). */
 export function incomingSource(store: Store, filter: IncomingFilter): PageSource<MessageSummary> {
   const base = incomingWhere(filter);
   const page = (extra: SQL | undefined, ascending: boolean, limit: number) => {
     const where = [base, extra].filter((w): w is SQL => w !== undefined);
     const rows = store.db
-      .select(summaryColumns)
+      .select(messageSummaryColumns)
       .from(messages)
       .where(where.length ? and(...where) : undefined)
       .orderBy(ascending ? asc(messages.id) : desc(messages.id))
@@ -105,19 +85,6 @@ export function incomingSource(store: Store, filter: IncomingFilter): PageSource
     after: (row, limit) => page(lt(messages.id, row.id), false, limit),
     before: (row, limit) => page(gt(messages.id, row.id), true, limit),
   };
-}
-
-function reportQueryWhere(query: ReportQuery): SQL | undefined {
-  switch (query.type) {
-    case 'all':
-      return undefined;
-    case 'ip':
-      return eq(reports.ipKey, query.key);
-    case 'range':
-      return sql`${reports.ipKey} BETWEEN ${query.firstKey} AND ${query.lastKey}`;
-    case 'message':
-      return eq(reports.messageId, query.messageId);
-  }
 }
 
 /** Reports matching a query, newest ban first, keyset-paged on (bannedAt, id). */
@@ -205,16 +172,11 @@ function tableExists(store: Store, name: string): boolean {
   return !!store.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
 }
 
-function networkOfKey(key: string): string {
-  // Keys are "4:" + 8 hex digits or "6:" + 32 hex digits (core/ip-ranges).
-  if (key.startsWith('4:')) {
-    const hex = key.slice(2, 8);
-    const bytes = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
-    return `${bytes.join('.')}.0/24`;
-  }
-  const hex = key.slice(2, 14);
-  const groups = [0, 4, 8].map((i) => parseInt(hex.slice(i, i + 4), 16).toString(16));
-  return `${groups.join(':')}::/48`;
+function networkOfKey(prefix: string): string {
+  // A key prefix: "4:" + 6 hex digits (a /24) or "6:" + 12 hex digits (a /48) of an address key (core/ip-ranges).
+  const v4 = prefix.startsWith('4:');
+  const full = prefix.padEnd(v4 ? 10 : 34, '0');
+  return parseCidr(`${ipFromKey(full)}/${v4 ? 24 : 48}`)?.cidr ?? prefix;
 }
 
 /**

@@ -102,7 +102,8 @@ export function getSyncState(store: Store, mailbox: string): SyncState | null {
 /** A message without its raw bytes (lists never load the mails themselves). */
 export type MessageSummary = Omit<MessageRow, 'raw'>;
 
-const summaryColumns = {
+/** The columns of a message without its raw bytes (lists never load the mails themselves). */
+export const messageSummaryColumns = {
   id: messages.id,
   messageId: messages.messageId,
   sha256: messages.sha256,
@@ -149,7 +150,7 @@ export function listMessages(
   const where = messageWhere(filter);
   if (page.beforeId !== undefined) where.push(lt(messages.id, page.beforeId));
   return store.db
-    .select(summaryColumns)
+    .select(messageSummaryColumns)
     .from(messages)
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(messages.id))
@@ -168,7 +169,7 @@ export function countMessages(store: Store, filter: MessageFilter = {}): number 
 }
 
 export function getMessage(store: Store, id: number): MessageSummary | null {
-  return store.db.select(summaryColumns).from(messages).where(eq(messages.id, id)).get() ?? null;
+  return store.db.select(messageSummaryColumns).from(messages).where(eq(messages.id, id)).get() ?? null;
 }
 
 /** The verbatim mail. */
@@ -178,5 +179,5 @@ export function getRawMessage(store: Store, id: number): Buffer | null {
 }
 
 export function findMessagesByMessageId(store: Store, messageId: string): MessageSummary[] {
-  return store.db.select(summaryColumns).from(messages).where(eq(messages.messageId, messageId)).all();
+  return store.db.select(messageSummaryColumns).from(messages).where(eq(messages.messageId, messageId)).all();
 }

@@ -27,7 +27,8 @@ export function normaliseMessageId(text: string): string {
   return text.trim().replace(/^<+|>+$/g, '');
 }
 
-function queryWhere(query: ReportQuery): SQL | undefined {
+/** The WHERE clause of a report query (undefined: every report). */
+export function reportQueryWhere(query: ReportQuery): SQL | undefined {
   switch (query.type) {
     case 'all':
       return undefined;
@@ -47,7 +48,7 @@ export function listReports(
   page: { limit?: number; before?: { bannedAt: Date; id: number } } = {},
 ): ReportRow[] {
   const where: SQL[] = [];
-  const q = queryWhere(query);
+  const q = reportQueryWhere(query);
   if (q) where.push(q);
   if (page.before) {
     const { bannedAt, id } = page.before;
@@ -78,7 +79,7 @@ export function countReports(store: Store, query: ReportQuery = { type: 'all' })
   const row = store.db
     .select({ n: sql<number>`count(*)` })
     .from(reports)
-    .where(queryWhere(query))
+    .where(reportQueryWhere(query))
     .get();
   return row?.n ?? 0;
 }
