@@ -7,6 +7,7 @@ import { render } from 'ink';
 import type { CommandContext } from '../commands/context.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../commands/context.js';
 import { App } from './app.js';
+import { sanitizeText } from '../core/sanitize.js';
 import type { DeskDeps, HandOver } from './desk-context.js';
 
 const ENTER_ALT = '\x1b[?1049h\x1b[H';
@@ -78,7 +79,7 @@ export async function runDesk(ctx: CommandContext): Promise<number> {
   const onCrash = (err: unknown) => {
     guard.restore();
     releaseConsole();
-    process.stderr.write(`abusedesk: the desk crashed: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(`abusedesk: the desk crashed: ${sanitizeText((err as Error)?.stack ?? String(err))}\n`);
     process.exit(EXIT_FAILED);
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -123,7 +124,8 @@ export async function runDesk(ctx: CommandContext): Promise<number> {
     for (const s of signals) process.off(s, onSignal);
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
-    for (const line of captured) process.stderr.write(`${line}\n`);
+    // Library output may quote server or mail text: sanitised like everything else.
+    for (const line of captured) process.stderr.write(`${sanitizeText(line)}\n`);
   }
 }
 
