@@ -146,7 +146,7 @@ describe('Pending and Sent', () => {
     const modeFile = path.join(t.dir, 'mode');
     fs.writeFileSync(
       script,
-      `#!/bin/sh\nstat -c %a "$1" > '${modeFile}'\nif [ -e '${t.dir}/break' ]; then sed -i '1d' "$1"; else sed -i -e 's/^Subject: .*/Subject: Edited by the operator/' -e '$a Extra line from the editor.' "$1"; fi\n`,
+      `#!/bin/sh\nstat -c %a "$1" > '${modeFile}'\nif [ -e '${t.dir}/dropip' ]; then sed -i 's/192\\.0\\.2\\.30/an address/g' "$1"; elif [ -e '${t.dir}/break' ]; then sed -i '1d' "$1"; else sed -i -e 's/^Subject: .*/Subject: Edited by the operator/' -e '$a Extra line from the editor.' "$1"; fi\n`,
       { mode: 0o755 },
     );
     desk = renderDesk(t, { now: () => NOW, env: { NO_COLOR: '1', EDITOR: script } });
@@ -162,6 +162,12 @@ describe('Pending and Sent', () => {
     await desk.press('e');
     await desk.waitFor('not saved: the first line must be "Subject: ..."');
     expect(getComplaint(t.store, id!)!.subject).toBe('Edited by the operator');
+    // The drafting core's rules hold for edits too: the text must still name the attacker.
+    fs.writeFileSync(path.join(t.dir, 'dropip'), '');
+    await desk.press('e');
+    await desk.waitFor('does not name the attacking address 192.0.2.30');
+    expect(getComplaint(t.store, id!)!.bodyText).toContain('192.0.2.30');
+    fs.rmSync(path.join(t.dir, 'dropip'));
     await desk.press('t');
     await desk.waitFor(`New recipient for complaint #${id}`);
     for (let i = 0; i < 30; i++) await desk.press(KEYS.backspace);

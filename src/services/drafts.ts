@@ -288,10 +288,10 @@ export function editDraft(
 ): TransitionResult {
   if (changes.bodyText !== undefined) {
     const problems = validateComplaintText(changes.bodyText, complaintIpsOf(store, id));
-    if (problems.length) return { id, ok: false, state: null, error: `not saved: ${problems.join('; ')}` };
+    if (problems.length) return { id, ok: false, state: null, error: problems.join('; ') };
   }
   if (changes.subject !== undefined && (!changes.subject.trim() || /[\x00-\x1f\x7f]/.test(changes.subject))) {
-    return { id, ok: false, state: null, error: 'not saved: the subject must be one line of text' };
+    return { id, ok: false, state: null, error: 'the subject must be one line of text' };
   }
   return editComplaint(store, id, changes, opts);
 }

@@ -5,7 +5,8 @@
 import { sanitizeLine } from '../../core/sanitize.js';
 import { useMemo, useState, type ReactNode } from 'react';
 import { complaintDetail, complaintsByIds, complaintSource } from '../../services/desk.js';
-import { approveComplaints, deferComplaints, editComplaint, rejectComplaints } from '../../services/outbox.js';
+import { approveComplaints, deferComplaints, rejectComplaints } from '../../services/outbox.js';
+import { editDraft } from '../../services/drafts.js';
 import type { ComplaintRow } from '../../store/schema/complaints.js';
 import type { ScreenProps } from '../app.js';
 import { ListView } from '../components/list-view.js';
@@ -140,7 +141,7 @@ export function PendingScreen({ visible, width, height }: ScreenProps): ReactNod
             label: `New recipient for complaint #${selected.id} (now ${sanitizeLine(selected.recipient)})`,
             value: sanitizeLine(selected.recipient),
             onSubmit: (value) => {
-              const result = editComplaint(store, selected.id, { recipient: value.trim() });
+              const result = editDraft(store, selected.id, { recipient: value.trim() });
               desk.flash(result.ok ? `complaint #${selected.id} now goes to ${value.trim()}` : `not changed: ${result.error}`, result.ok ? 'ok' : 'warning');
               desk.changed();
             },
@@ -152,7 +153,8 @@ export function PendingScreen({ visible, width, height }: ScreenProps): ReactNod
           const handOver = desk.deps.handOver ?? (<T,>(fn: () => T) => fn());
           const result = editComplaintText(current, desk.deps.env, handOver);
           if (result.status === 'changed') {
-            const saved = editComplaint(store, current.id, { subject: result.subject, bodyText: result.bodyText });
+            // editDraft checks the text as the drafting core does (the IP still named, not empty or absurd).
+            const saved = editDraft(store, current.id, { subject: result.subject, bodyText: result.bodyText });
             desk.flash(saved.ok ? `complaint #${current.id}: text saved` : `not saved: ${saved.error}`, saved.ok ? 'ok' : 'danger');
           } else if (result.status === 'unchanged') desk.flash(`complaint #${current.id}: unchanged`, 'info');
           else desk.flash(result.error, 'danger');
