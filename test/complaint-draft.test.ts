@@ -352,3 +352,21 @@ describe('addressOf', () => {
     expect(addressOf('"Desk, Abuse" <a@b.example>')).toBe('a@b.example');
   });
 });
+
+describe('evidence without log lines', () => {
+  it('a ban mail without log lines (sendmail-whois) still gives logfile.log the ban itself', () => {
+    const draft = draftComplaint(
+      input({
+        reports: [
+          report(21, 'web1.example.org', 'sshd', '2026-11-24T03:00:05Z', [], 6),
+          report(22, 'web1.example.org', 'sshd', '2026-11-24T03:30:05Z', ['Nov 24 04:30:01 web1 sshd[9]: Failed password for root from 203.0.113.7 port 1 ssh2']),
+        ],
+      }),
+    );
+    const lines = draft.evidenceLog.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^2026-11-24T04:00:05\+01:00 <redacted-host-1> fail2ban: banned 203\.0\.113\.7 after 6 failures against sshd$/);
+    expect(lines[1]).toContain('Failed password for root from 203.0.113.7');
+    expect(validateXarfReport(draft.xarfReport)).toEqual([]);
+  });
+});

@@ -172,7 +172,15 @@ function buildAddress(input: DraftInput, redactor: Redactor): AddressWork {
     if (!entry) hosts.set(host, (entry = { host, services: new Set(), reports: 0, lines: [], seen: new Set() }));
     entry.services.add(sanitizeLine(report.service));
     entry.reports++;
-    for (const raw of report.logLines) {
+    // Actions without log lines (sendmail-whois, mail-whois): the ban itself is the evidence,
+    // so logfile.log is never empty.
+    const banLine = report.logLines.some((l) => l.trim())
+      ? []
+      : [
+          `${formatRfc3339(report.bannedAt, tz)} ${host} fail2ban: banned ${parsed.ip}` +
+            `${report.failures != null ? ` after ${report.failures} failures` : ''} against ${sanitizeLine(report.service)}`,
+        ];
+    for (const raw of [...report.logLines, ...banLine]) {
       if (!raw.trim()) continue;
       // Cut before redacting too, so a megabyte line costs no more than a long one.
       let line = redactor.line(raw.length > 4 * MAX_LOG_LINE_CHARS ? raw.slice(0, 4 * MAX_LOG_LINE_CHARS) : raw, keep);
