@@ -96,6 +96,29 @@ describe('abusedesk import / reports / messages', () => {
     expect(JSON.parse(json.stdout).logLines[0]).toContain('\x1b]0;owned');
   });
 
+  it('two imports of the same mails at once (desk and cron) both succeed and store each mail once', async () => {
+    const many = path.join(dir, 'many');
+    fs.mkdirSync(many);
+    const n = 3000;
+    for (let i = 0; i < n; i++) {
+      const ip = `198.51.100.${i % 250}`;
+      fs.writeFileSync(path.join(many, `${i}.eml`), banMail({ ip, messageId: `race${i}@web1`, host: `web${i % 3}.example.net` }));
+    }
+    const raceEnv = { ...env, ABUSEDESK_DB: path.join(dir, 'race.db') };
+    const [a, b] = await Promise.all([
+      runCli(['import', many, '--json'], { env: raceEnv, timeoutMs: 60_000 }),
+      runCli(['import', many, '--json'], { env: raceEnv, timeoutMs: 60_000 }),
+    ]);
+    expect(a.stderr).toBe('');
+    expect(b.stderr).toBe('');
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const [ra, rb] = [JSON.parse(a.stdout), JSON.parse(b.stdout)];
+    expect(ra.stored + rb.stored).toBe(n);
+    expect(ra.duplicates + rb.duplicates).toBe(n);
+    const stats = JSON.parse((await runCli(['stats', '--json'], { env: raceEnv })).stdout);
+    expect(stats.totals).toMatchObject({ messages: n, reports: n });
+  });
+
   it('exits 2 on bad usage and bad config, 1 on a missing path', async () => {
     expect((await runCli(['import'], { env })).code).toBe(2);
     expect((await runCli(['frobnicate'], { env })).code).toBe(2);

@@ -143,7 +143,11 @@ export function ingestBatch(
   const statements = ingestStatements(store);
   const result = emptyIngestResult();
 
-  store.sqlite.transaction(() => {
+  // IMMEDIATE: the batch reads (is this mail known?) before it writes. A deferred
+  // transaction whose snapshot went stale while another process (the desk, cron)
+  // committed cannot upgrade to a writer and fails at once with "database is locked";
+  // taking the write lock first makes the busy timeout apply and the reads current.
+  const write = store.sqlite.transaction(() => {
     for (const { mail, sha256, parsed } of prepared) {
       result.seen++;
       const existing = statements.findBySha(sha256) ?? sameMailByMessageId(statements, parsed.messageId, mail.raw);
@@ -204,6 +208,7 @@ export function ingestBatch(
       result.byKind[parsed.kind] = (result.byKind[parsed.kind] ?? 0) + 1;
     }
     if (sync) statements.upsertSync(sync.mailbox, sync.uidValidity, sync.lastUid, now);
-  })();
+  });
+  write.immediate();
   return result;
 }
