@@ -149,7 +149,8 @@ export async function runAuto(store: Store, config: Config, opts: AutoRunOptions
 
   // 3. Candidates -> drafts (approved per config.auto.approve). A dry run does this inside a
   // transaction it rolls back, and renders every complaint a send would take at that point.
-  if (dryRun) store.sqlite.exec('BEGIN');
+  // IMMEDIATE: it reads, then writes; a stale deferred snapshot could not upgrade (see ingest).
+  if (dryRun) store.sqlite.exec('BEGIN IMMEDIATE');
   try {
     const keys = draftableIpKeys(store, config.policy, clock());
     let drafts: DraftSummary = { evaluated: 0, eligible: 0, drafted: 0, approved: 0, skipped: [], complaints: [], errors: [] };

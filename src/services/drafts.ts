@@ -176,7 +176,7 @@ export async function draftEligible(store: Store, config: Config, opts: DraftOpt
   // A dry run does the real work inside a transaction it rolls back, so the plan is exactly
   // what a run would do (caps counted as the run goes), and nothing stays written.
   const own = opts.dryRun && !store.sqlite.inTransaction;
-  if (own) store.sqlite.exec('BEGIN');
+  if (own) store.sqlite.exec('BEGIN IMMEDIATE');
   try {
     return await draftAll(store, config, opts);
   } finally {
