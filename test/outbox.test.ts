@@ -357,6 +357,15 @@ describe('sending', () => {
     expect(flagged.bouncedAt).not.toBeNull();
     expect(flagged.lastError).toMatch(/bounced/);
     expect(flagBounces(store, config)).toBe(0);
+
+    // The next complaint to that address is drafted but waits for the operator.
+    addBans('198.51.100.7', ['web3.example.net', 'web4.example.net'], Date.now() + 2 * HOUR + 1000);
+    const next = await draftEligible(store, config, { resolver: resolver(), now: new Date(Date.now() + 3 * HOUR) });
+    expect(next).toMatchObject({ drafted: 1, approved: 0 });
+    const waiting = getComplaint(store, next.complaints[0]!.id!)!;
+    expect(waiting.state).toBe('draft');
+    expect(waiting.abuseContact).toBe('abuse@net-a.test');
+    expect(waiting.reason).toMatch(/the recipient bounced on \d{4}-\d\d-\d\d, review it/);
   });
 });
 

@@ -218,3 +218,18 @@ describe('candidates', () => {
     ]);
   });
 });
+
+describe('a recipient that bounced', () => {
+  it('stays eligible but is never auto-approved for 30 days, and says why', () => {
+    const bouncedAt = new Date(NOW.getTime() - 3 * 24 * HOUR);
+    const result = evaluateCandidate(facts(three(), { recipientBouncedAt: bouncedAt }), POLICY);
+    expect(result).toMatchObject({
+      eligible: true,
+      blocking: null,
+      autoApprovable: false,
+      reason: '3 reports from 1 host in 7 days; the recipient bounced on 2026-11-21, review it',
+    });
+    const old = evaluateCandidate(facts(three(), { recipientBouncedAt: new Date(NOW.getTime() - 31 * 24 * HOUR) }), POLICY);
+    expect(old).toMatchObject({ eligible: true, autoApprovable: true, reason: '3 reports from 1 host in 7 days' });
+  });
+});

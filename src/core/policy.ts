@@ -45,7 +45,12 @@ export interface PolicyFacts {
   lastComplaintAt: Date | null;
   /** Complaints to the contact's address since capWindowStart(now). */
   complaintsForRecipientToday: number;
+  /** When a complaint to the contact's address last bounced (null or absent: never). */
+  recipientBouncedAt?: Date | null;
 }
+
+/** A bounce this recent makes the operator look before anything goes to that address again. */
+export const BOUNCE_MEMORY_DAYS = 30;
 
 export type Blocking = 'policy' | 'never' | 'contact' | 'cap' | null;
 
@@ -133,11 +138,18 @@ export function evaluateCandidate(facts: PolicyFacts, policy: PolicyConfig): Eli
     return blocked(`recipient cap reached (${facts.complaintsForRecipientToday} today)`, 'cap', counted);
   }
 
-  return {
-    eligible: true,
-    reason: `${reportsText} from ${plural(hosts, 'host')} in ${days(policy.windowDays)}`,
-    countedReports: counted,
-    blocking: null,
-    autoApprovable: contact.confidence === 'high',
-  };
+  const reason = `${reportsText} from ${plural(hosts, 'host')} in ${days(policy.windowDays)}`;
+  // Still eligible (the operator may know the address works again), but --auto never
+  // mails an address that bounced lately on its own.
+  const bounced = facts.recipientBouncedAt;
+  if (bounced && now.getTime() - bounced.getTime() < BOUNCE_MEMORY_DAYS * DAY_MS) {
+    return {
+      eligible: true,
+      reason: `${reason}; the recipient bounced on ${bounced.toISOString().slice(0, 10)}, review it`,
+      countedReports: counted,
+      blocking: null,
+      autoApprovable: false,
+    };
+  }
+  return { eligible: true, reason, countedReports: counted, blocking: null, autoApprovable: contact.confidence === 'high' };
 }

@@ -21,6 +21,7 @@ import { findCachedRange, findOverride } from '../store/repos/contacts.js';
 import {
   countComplaintsForIpSince,
   countComplaintsForRecipientSince,
+  lastBounceForRecipient,
   getIgnoredIp,
   ignoreIp,
   lastComplaintForIp,
@@ -204,6 +205,7 @@ export async function evaluateIp(store: Store, config: Config, ipKey: string, op
       complaintsForIpToday: countComplaintsForIpSince(store, ipKey, since),
       lastComplaintAt: last?.createdAt ?? null,
       complaintsForRecipientToday: contact.address ? countComplaintsForRecipientSince(store, contact.address, since) : 0,
+      recipientBouncedAt: contact.address ? lastBounceForRecipient(store, contact.address) : null,
     },
     config.policy,
   );

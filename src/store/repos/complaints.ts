@@ -232,6 +232,14 @@ export function countComplaintsForRecipientSince(store: Store, abuseContact: str
   return row.n;
 }
 
+/** When a complaint to this abuse address last bounced; null when none did. */
+export function lastBounceForRecipient(store: Store, abuseContact: string): Date | null {
+  const row = store.sqlite
+    .prepare('SELECT max(bounced_at) AS at FROM complaints WHERE abuse_contact = ? AND bounced_at IS NOT NULL')
+    .get(abuseContact) as { at: number | null };
+  return row.at === null ? null : new Date(row.at);
+}
+
 /** The newest complaint about an IP that went or goes out, for "only newer reports count" and follow-ups. */
 export function lastComplaintForIp(store: Store, ipKey: string): { id: number; createdAt: Date; messageId: string; abuseContact: string; state: ComplaintState } | null {
   const row = store.sqlite
