@@ -102,18 +102,26 @@ function readFileSafe(file: string, onProblem: (p: SourceProblem) => void): Buff
   }
 }
 
-function* readFile(file: string, onProblem: (p: SourceProblem) => void): Generator<IncomingMail> {
-  const head = Buffer.alloc(5);
-  let fd: number;
+/** Opens a file for reading; a file that cannot be opened is a recorded problem, not a crash. */
+function openSafe(file: string, onProblem: (p: SourceProblem) => void): number | null {
   try {
-    fd = fs.openSync(file, 'r');
+    return fs.openSync(file, 'r');
   } catch (err) {
     onProblem({ path: file, error: (err as Error).message });
-    return;
+    return null;
   }
+}
+
+function* readFile(file: string, onProblem: (p: SourceProblem) => void): Generator<IncomingMail> {
+  const head = Buffer.alloc(5);
+  const fd = openSafe(file, onProblem);
+  if (fd === null) return;
   let headBytes: number;
   try {
     headBytes = fs.readSync(fd, head, 0, 5, 0);
+  } catch (err) {
+    onProblem({ path: file, error: (err as Error).message });
+    return;
   } finally {
     fs.closeSync(fd);
   }
@@ -134,13 +142,8 @@ function* readFile(file: string, onProblem: (p: SourceProblem) => void): Generat
  * ">From " (mboxrd) lose one ">" so each mail is as it was delivered.
  */
 export function* readMbox(file: string, onProblem: (p: SourceProblem) => void = () => {}): Generator<IncomingMail> {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (err) {
-    onProblem({ path: file, error: (err as Error).message });
-    return;
-  }
+  const fd = openSafe(file, onProblem);
+  if (fd === null) return;
   const chunk = Buffer.alloc(1 << 20);
   let pending = Buffer.alloc(0);
   let current: Buffer[] = [];
