@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { useTheme } from './theme-context.js';
+import type { PagedList } from '../hooks/use-paged-list.js';
 
 export interface ListViewProps<Row> {
   header: string;
@@ -19,6 +20,11 @@ export interface ListViewProps<Row> {
   tone?(row: Row): 'danger' | 'warning' | 'muted' | undefined;
   /** Shown right-aligned in the header, before the position ("2 marked"). */
   status?: string;
+}
+
+/** The window of a paged list as ListView props: `<ListView {...windowProps(list)} ... />`. */
+export function windowProps<Row>(list: PagedList<Row>): Pick<ListViewProps<Row>, 'rows' | 'top' | 'cursor' | 'total'> {
+  return { rows: list.view.rows, top: list.view.top, cursor: list.window.cursor, total: list.window.total };
 }
 
 export function ListView<Row>(props: ListViewProps<Row>): ReactNode {

@@ -7,7 +7,7 @@ import { sanitizeLine } from '../../core/sanitize.js';
 import { evaluateIp, ignoreCandidate, unignoreCandidate, type CandidateView } from '../../services/candidates.js';
 import { addContactOverride, candidateSource, type CandidateRow } from '../../services/desk.js';
 import type { ScreenProps } from '../app.js';
-import { ListView } from '../components/list-view.js';
+import { ListView, windowProps } from '../components/list-view.js';
 import { useDesk } from '../desk-context.js';
 import { cell, numberCell, relativeTime, shortTime } from '../format.js';
 import { usePagedList } from '../hooks/use-paged-list.js';
@@ -203,10 +203,7 @@ export function CandidatesScreen({ visible, width, height }: ScreenProps): React
   return (
     <ListView
       header="IP              Rep Ho Services  Last    Contact             Verdict"
-      rows={list.view.rows}
-      top={list.view.top}
-      cursor={list.window.cursor}
-      total={list.window.total}
+      {...windowProps(list)}
       height={height}
       empty="No candidates: every report is used in a complaint (or none stored yet)."
       rowKey={(c) => c.ipKey}

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { INCOMING_FILTERS, incomingSource, messageDetail, type IncomingFilter } from '../../services/desk.js';
 import type { MessageSummary } from '../../store/repos/messages.js';
 import type { ScreenProps } from '../app.js';
-import { ListView } from '../components/list-view.js';
+import { ListView, windowProps } from '../components/list-view.js';
 import { useDesk } from '../desk-context.js';
 import { cell, numberCell, shortTime } from '../format.js';
 import { usePagedList } from '../hooks/use-paged-list.js';
@@ -44,10 +44,7 @@ export function IncomingScreen({ visible, width, height }: ScreenProps): ReactNo
   return (
       <ListView
         header={`When (UTC)       Kind      !u  Rep Subject   [filter: ${filter}]`}
-        rows={list.view.rows}
-        top={list.view.top}
-        cursor={list.window.cursor}
-        total={list.window.total}
+        {...windowProps(list)}
         height={height}
         empty={filter === 'all' ? 'No mail stored yet. Fetch (F) or run abusedesk import.' : `No mail matches the filter "${filter}" (f: next filter).`}
         rowKey={(m) => String(m.id)}

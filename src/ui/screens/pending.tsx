@@ -9,7 +9,7 @@ import { approveComplaints, deferComplaints, rejectComplaints } from '../../serv
 import { editDraft } from '../../services/drafts.js';
 import type { ComplaintRow } from '../../store/schema/complaints.js';
 import type { ScreenProps } from '../app.js';
-import { ListView } from '../components/list-view.js';
+import { ListView, windowProps } from '../components/list-view.js';
 import { complaintOverlay, describeTransitions, plural, recipientsSummary, sendNow } from '../complaint-actions.js';
 import { useDesk } from '../desk-context.js';
 import { editComplaintText, editorCommand } from '../editor.js';
@@ -171,10 +171,7 @@ export function PendingScreen({ visible, width, height }: ScreenProps): ReactNod
     <ListView
       header="State    #Id   IP               Recipient                  Subject"
       status={marks.size ? `[${marks.size} marked]` : undefined}
-      rows={list.view.rows}
-      top={list.view.top}
-      cursor={list.window.cursor}
-      total={list.window.total}
+      {...windowProps(list)}
       height={height}
       empty="No complaint waits for review. Draft one on Candidates (2, then d)."
       rowKey={(c) => String(c.id)}

@@ -5,7 +5,7 @@ import { useMemo, type ReactNode } from 'react';
 import { messageDetail, search } from '../../services/desk.js';
 import type { ReportRow } from '../../store/schema/messages.js';
 import type { ScreenProps } from '../app.js';
-import { ListView } from '../components/list-view.js';
+import { ListView, windowProps } from '../components/list-view.js';
 import { useTheme } from '../components/theme-context.js';
 import { useDesk } from '../desk-context.js';
 import { cell, numberCell, shortTime } from '../format.js';
@@ -67,10 +67,7 @@ export function SearchScreen({ visible, width, height }: ScreenProps): ReactNode
       ) : null}
       <ListView
         header="Banned (UTC)     IP             ·Service      Fail Reporter"
-        rows={list.view.rows}
-        top={list.view.top}
-        cursor={list.window.cursor}
-        total={list.window.total}
+        {...windowProps(list)}
         height={height - 1 - mailsShown}
         empty="No report matches."
         rowKey={(r) => String(r.id)}

@@ -7,7 +7,7 @@ import { complaintDetail, complaintSource } from '../../services/desk.js';
 import { retryComplaint } from '../../services/outbox.js';
 import type { ComplaintRow } from '../../store/schema/complaints.js';
 import type { ScreenProps } from '../app.js';
-import { ListView } from '../components/list-view.js';
+import { ListView, windowProps } from '../components/list-view.js';
 import { complaintOverlay, sendNow } from '../complaint-actions.js';
 import { useDesk } from '../desk-context.js';
 import { cell, shortTime } from '../format.js';
@@ -75,10 +75,7 @@ export function SentScreen({ visible, width, height }: ScreenProps): ReactNode {
   return (
     <ListView
       header="State    When (UTC)  IP              Recipient              SMTP answer / reason"
-      rows={list.view.rows}
-      top={list.view.top}
-      cursor={list.window.cursor}
-      total={list.window.total}
+      {...windowProps(list)}
       height={height}
       empty="Nothing sent yet."
       rowKey={(c) => String(c.id)}
