@@ -18,12 +18,8 @@ export interface DeskStats {
   /** Attacking networks: /24 for IPv4, /48 for IPv6. */
   topNetworks: Counted[];
   totals: { messages: number; reports: number; privateReports: number; untrustedMessages: number; errors: number };
-  /** Complaints by state, when the complaints table exists. */
+  /** Complaints by state. */
   complaints: Counted[];
-}
-
-function tableExists(store: Store, name: string): boolean {
-  return !!store.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
 }
 
 function networkOfKey(prefix: string): string {
@@ -69,20 +65,18 @@ export function* deskStatsSteps(store: Store, now: Date = new Date(), days = 14)
   yield;
   // Countries come from the abuse-contact range cache; ranges are few, reports many,
   // so count per cached range through the (ip_key) index.
-  const topCountries = tableExists(store, 'contact_ranges')
-    ? sqlite
-        .prepare<[], Counted>(
-          `SELECT country AS name, sum((SELECT count(*) FROM reports r WHERE r.ip_key BETWEEN c.first_key AND c.last_key)) AS count
-           FROM (SELECT * FROM contact_ranges WHERE country IS NOT NULL ORDER BY fetched_at DESC LIMIT 5000) c
-           GROUP BY country ORDER BY count DESC LIMIT 8`,
-        )
-        .all()
-        .filter((r) => r.count > 0)
-    : [];
+  const topCountries = sqlite
+    .prepare<[], Counted>(
+      `SELECT country AS name, sum((SELECT count(*) FROM reports r WHERE r.ip_key BETWEEN c.first_key AND c.last_key)) AS count
+       FROM (SELECT * FROM contact_ranges WHERE country IS NOT NULL ORDER BY fetched_at DESC LIMIT 5000) c
+       GROUP BY country ORDER BY count DESC LIMIT 8`,
+    )
+    .all()
+    .filter((r) => r.count > 0);
   yield;
-  const complaints = tableExists(store, 'complaints')
-    ? sqlite.prepare<[], Counted>('SELECT state AS name, count(*) AS count FROM complaints GROUP BY state ORDER BY count DESC').all()
-    : [];
+  const complaints = sqlite
+    .prepare<[], Counted>('SELECT state AS name, count(*) AS count FROM complaints GROUP BY state ORDER BY count DESC')
+    .all();
   const one = (q: string) => (sqlite.prepare<[], { n: number }>(q).get()?.n ?? 0);
   const topServices = top('service');
   yield;
