@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { useTheme } from './theme-context.js';
+import { sanitizeLine } from '../../core/sanitize.js';
 import type { PagedList } from '../hooks/use-paged-list.js';
 
 export interface ListViewProps<Row> {
@@ -60,7 +61,8 @@ export function ListView<Row>(props: ListViewProps<Row>): ReactNode {
               color={color}
             >
               {props.marked ? (props.marked(row) ? '* ' : '  ') : ''}
-              {props.renderRow(row)}
+              {/* Rows quote mails and registries: sanitised here, whatever the screen did. */}
+              {sanitizeLine(props.renderRow(row))}
             </Text>
           );
         })

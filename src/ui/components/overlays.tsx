@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import type { Overlay } from '../state/focus.js';
 import { useTheme } from './theme-context.js';
+import { sanitizeLine } from '../../core/sanitize.js';
 
 export function OverlayView({ overlay, width, height }: { overlay: Overlay; width: number; height: number }): ReactNode {
   const theme = useTheme();
@@ -17,14 +18,14 @@ export function OverlayView({ overlay, width, height }: { overlay: Overlay; widt
           <Box>
             <Box flexGrow={1}>
               <Text bold wrap="truncate-end">
-                {overlay.title}
+                {sanitizeLine(overlay.title)}
               </Text>
             </Box>
             <Text color={theme.text.muted}>{more}</Text>
           </Box>
           {shown.map((line, i) => (
             <Text key={overlay.top + i} wrap="truncate-end">
-              {line === '' ? ' ' : line}
+              {line === '' ? ' ' : sanitizeLine(line)}
             </Text>
           ))}
         </Box>
@@ -33,17 +34,17 @@ export function OverlayView({ overlay, width, height }: { overlay: Overlay; widt
     case 'confirm':
       return (
         <Box flexDirection="column" borderStyle="double" borderColor={theme.status.warning} width={width} paddingX={1}>
-          <Text wrap="wrap">{overlay.message}</Text>
+          <Text wrap="wrap">{sanitizeLine(overlay.message)}</Text>
           <Text color={theme.text.muted}>y: yes   n/Esc: no</Text>
         </Box>
       );
     case 'prompt':
       return (
         <Box flexDirection="column" borderStyle="single" borderColor={theme.text.accent} width={width} paddingX={1}>
-          <Text wrap="truncate-end">{overlay.label}</Text>
+          <Text wrap="truncate-end">{sanitizeLine(overlay.label)}</Text>
           <Text wrap="truncate-start">
             {'> '}
-            {overlay.value}
+            {sanitizeLine(overlay.value)}
             <Text inverse> </Text>
           </Text>
           <Text color={theme.text.muted}>Enter: ok   Esc: cancel</Text>
@@ -53,12 +54,12 @@ export function OverlayView({ overlay, width, height }: { overlay: Overlay; widt
       return (
         <Box flexDirection="column" borderStyle="single" borderColor={theme.text.accent} width={width} paddingX={1}>
           <Text bold wrap="truncate-end">
-            {overlay.title}
+            {sanitizeLine(overlay.title)}
           </Text>
           {overlay.options.map((option, i) => (
             <Text key={i} inverse={i === overlay.cursor} wrap="truncate-end">
               {i === overlay.cursor ? '> ' : '  '}
-              {option}
+              {sanitizeLine(option)}
             </Text>
           ))}
           <Text color={theme.text.muted}>j/k: move   Enter: choose   Esc: cancel</Text>
